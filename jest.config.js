@@ -1,3 +1,6 @@
+const { existsSync } = require('node:fs');
+const existing = (dirs) => dirs.filter((d) => existsSync(d.replace('<rootDir>', __dirname)));
+
 /** One jest config for every suite; `--selectProjects` picks unit, integration or e2e. */
 const swc = [
   '@swc/jest',
@@ -22,7 +25,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/src', '<rootDir>/predictor', '<rootDir>/scripts'],
+      roots: existing(['<rootDir>/src', '<rootDir>/predictor', '<rootDir>/scripts']),
       testMatch: ['**/*.spec.ts'],
     },
     { ...shared, displayName: 'integration', roots: ['<rootDir>/test/integration'], testMatch: ['**/*.test.ts'] },

@@ -1,4 +1,5 @@
 import type { Ensemble, ModelArtifact } from './artifact.schema';
+import { CompiledEnsemble } from './compiled-ensemble';
 
 /**
  * A loaded, validated model ready to answer. Rows are numeric feature vectors in the
@@ -8,11 +9,15 @@ export class TreeEnsembleModel {
   private readonly mean: Float64Array;
   private readonly scale: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly compiled: CompiledEnsemble;
+  private readonly float32: boolean;
 
   constructor(private readonly artifact: ModelArtifact) {
     this.mean = Float64Array.from(artifact.scaler.mean);
     this.scale = Float64Array.from(artifact.scaler.scale);
     this.scratch = new Float64Array(artifact.features.length);
+    this.compiled = new CompiledEnsemble(artifact.ensemble);
+    this.float32 = artifact.ensemble.inputPrecision === 'float32';
   }
 
   get features(): readonly string[] {
@@ -21,16 +26,18 @@ export class TreeEnsembleModel {
 
   predictRow(row: ArrayLike<number>): number {
     const x = this.scratch;
-    const float32 = this.artifact.ensemble.inputPrecision === 'float32';
     for (let i = 0; i < x.length; i++) {
       const scaled = (row[i] - this.mean[i]) / this.scale[i];
-      x[i] = float32 ? Math.fround(scaled) : scaled;
+      x[i] = this.float32 ? Math.fround(scaled) : scaled;
     }
-    return walkEnsemble(this.artifact.ensemble, x);
+    return this.compiled.predict(x);
   }
 }
 
-/** sklearn's predict_stages: sequential float64 adds of each tree's leaf value. */
+/**
+ * The reference walk, straight off the artifact's arrays: sklearn's predict_stages, sequential
+ * float64 adds of each tree's leaf value. The compiled ensemble must agree with it exactly.
+ */
 export function walkEnsemble(ensemble: Ensemble, x: ArrayLike<number>): number {
   const { trees } = ensemble;
   const lte = ensemble.decision === 'lte';

@@ -1,0 +1,36 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { PredictorModule } from './app.module';
+import type { PredictorConfig } from './config/predictor.config';
+import { PredictorMetrics } from './metrics/predictor-metrics.service';
+import { registerPredictRoute } from './predict/predict.route';
+import { PredictService } from './predict/predict.service';
+
+/** Builds the predictor app (not listening yet), shared by main.ts and the tests. */
+export async function createPredictorApp(config: PredictorConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Keep-alive sockets are closed when idle on shutdown so draining does not wait on them.
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(PredictorModule.forConfig(config), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(PredictorMetrics);
+  // JSON is the only body the API takes: without this, the text and form parsers would hand
+  // strings to the routes instead of answering 415. Prototype-poisoning keys are refused.
+  // (Nest's own parsers are off: `bodyParser: false` leaves Fastify's JSON parser in charge.)
+  fastify.removeContentTypeParser('text/plain');
+  registerPredictRoute(fastify, app.get(PredictService));
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requestDuration.observe({ route, method: req.method, status: reply.statusCode }, reply.elapsedTime / 1000);
+    done();
+  });
+  return app;
+}

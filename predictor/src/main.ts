@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { loadPredictorConfig, PredictorConfigError } from './config/predictor.config';
+import { createPredictorApp } from './create-predictor-app';
+
+async function main(): Promise<void> {
+  const config = loadPredictorConfig();
+  const app = await createPredictorApp(config);
+  await app.listen(config.PORT, config.HOST);
+
+  // Graceful stop: close the listener, let in-flight requests finish, then exit 0. A stuck
+  // drain must not keep a retired release alive forever, hence the deadline.
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.stderr.write(`predictor: ${signal} received, draining\n`);
+    setTimeout(() => {
+      process.stderr.write(`predictor: drain took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+      process.exit(0);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    // Connections that finish their last request while we drain would otherwise sit in
+    // keep-alive until the client gives up on them; close each as soon as it goes idle.
+    const server = app.getHttpServer() as import('node:http').Server;
+    setInterval(() => server.closeIdleConnections(), 100).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  const message =
+    err instanceof PredictorConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`predictor: ${message}\n`);
+  process.exit(1);
+});
