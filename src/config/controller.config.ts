@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { appSpecSchema, DEFAULT_APP, type AppSpec } from './app-spec';
+
+/**
+ * Everything the controller reads from its environment, validated once at boot. Nothing else
+ * in src/ reads process.env; this object is injected where needed.
+ */
+const envSchema = z.object({
+  CUTOVER_PROVIDER: z.enum(['local', 'aws']).default('local'),
+  CUTOVER_HOST: z.string().min(1).default('127.0.0.1'),
+  CUTOVER_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  CUTOVER_STATE_DIR: z.string().min(1).default('.cutover'),
+  /** YAML or JSON: `apps: [{name, ...}]`. Without it the controller serves the `housing` app. */
+  CUTOVER_APPS_FILE: z.string().min(1).optional(),
+  CUTOVER_TOKENS_FILE: z.string().min(1).optional(),
+  CUTOVER_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** Release deployed at first start when an app has nothing active ('' disables). */
+  CUTOVER_BOOTSTRAP_RELEASE: z.string().default('v1'),
+  CUTOVER_BOOTSTRAP_ARTIFACT: z.string().default('predictor/models/housing-v1.json'),
+  CUTOVER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Overrides for the default app's local edge ports (also settable in the apps file). */
+  CUTOVER_EDGE_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  CUTOVER_EDGE_ADMIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  CUTOVER_SCALE_DOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
+});
+
+export interface ControllerConfig {
+  provider: 'local' | 'aws';
+  listen: { host: string; port: number };
+  /** Absolute. Holds the SQLite file, tokens, logs and the local edge's state. */
+  stateDir: string;
+  databaseFile: string;
+  tokensFile: string;
+  reconcileIntervalMs: number;
+  bootstrap: { release: string; artifact: string } | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  apps: AppSpec[];
+  /** Working directory that relative artifact paths resolve against. */
+  workDir: string;
+}
+
+export const CONTROLLER_CONFIG = Symbol('ControllerConfig');
+
+export class ControllerConfigError extends Error {}
+
+export function loadControllerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): ControllerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ControllerConfigError(`invalid controller configuration: ${describe(parsed.error)}`);
+  const e = parsed.data;
+  const stateDir = resolve(cwd, e.CUTOVER_STATE_DIR);
+  const apps = e.CUTOVER_APPS_FILE ? readApps(resolve(cwd, e.CUTOVER_APPS_FILE), readFile) : [defaultApp(e)];
+  return {
+    provider: e.CUTOVER_PROVIDER,
+    listen: { host: e.CUTOVER_HOST, port: e.CUTOVER_PORT },
+    stateDir,
+    databaseFile: resolve(stateDir, 'state.db'),
+    tokensFile: resolve(cwd, e.CUTOVER_TOKENS_FILE ?? resolve(stateDir, 'tokens.json')),
+    reconcileIntervalMs: e.CUTOVER_RECONCILE_INTERVAL_MS,
+    bootstrap: e.CUTOVER_BOOTSTRAP_RELEASE
+      ? { release: e.CUTOVER_BOOTSTRAP_RELEASE, artifact: e.CUTOVER_BOOTSTRAP_ARTIFACT }
+      : null,
+    logLevel: e.CUTOVER_LOG_LEVEL,
+    apps,
+    workDir: cwd,
+  };
+}
+
+function defaultApp(e: z.infer<typeof envSchema>): AppSpec {
+  return appSpecSchema.parse({
+    name: DEFAULT_APP,
+    ...(e.CUTOVER_SCALE_DOWN_DELAY_SECONDS !== undefined && {
+      scaleDownDelaySeconds: e.CUTOVER_SCALE_DOWN_DELAY_SECONDS,
+    }),
+    local: {
+      ...(e.CUTOVER_EDGE_PORT !== undefined && { edgePort: e.CUTOVER_EDGE_PORT }),
+      ...(e.CUTOVER_EDGE_ADMIN_PORT !== undefined && { edgeAdminPort: e.CUTOVER_EDGE_ADMIN_PORT }),
+    },
+  });
+}
+
+const appsFileSchema = z.object({ apps: z.array(appSpecSchema).min(1) }).superRefine((file, ctx) => {
+  const names = file.apps.map((a) => a.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i)
+      ctx.addIssue({ code: 'custom', message: `app ${n} is defined twice`, path: ['apps', i, 'name'] });
+  });
+  const ports = file.apps.flatMap((a) => [a.local.edgePort, a.local.edgeAdminPort]);
+  if (new Set(ports).size !== ports.length)
+    ctx.addIssue({ code: 'custom', message: 'local edge ports must all differ', path: ['apps'] });
+});
+
+function readApps(path: string, readFile: (path: string) => string): AppSpec[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFile(path));
+  } catch (err) {
+    throw new ControllerConfigError(`cannot read apps file ${path}: ${(err as Error).message}`);
+  }
+  const parsed = appsFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ControllerConfigError(`invalid apps file ${path}: ${describe(parsed.error)}`);
+  return parsed.data.apps;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

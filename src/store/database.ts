@@ -1,0 +1,55 @@
+import { createClient, type Client } from '@libsql/client';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export class StoreUnavailable extends Error {}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating if needed) the SQLite file and brings its schema up to date. Any failure is
+ * a StoreUnavailable naming the file, so the controller stops at boot with a clear message.
+ */
+export async function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Promise<Client> {
+  const file = resolve(path);
+  let client: Client | undefined;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    // The client pools connections and a PRAGMA reaches only the one that runs it, so the busy
+    // timeout (riding out another process's brief write lock instead of failing) goes in the
+    // config, which applies it to every connection.
+    client = createClient({ url: pathToFileURL(file).href, timeout: BUSY_TIMEOUT_MS });
+    // WAL lets readers (SSE, status) proceed while the reconciler writes.
+    await client.execute('PRAGMA journal_mode = WAL');
+    // Per connection like busy_timeout; libsql opens every connection with it on already, and
+    // this keeps the intent visible.
+    await client.execute('PRAGMA foreign_keys = ON');
+    await migrate(client, migrations);
+    return client;
+  } catch (err) {
+    client?.close();
+    throw new StoreUnavailable(`cannot open the state database ${file}: ${(err as Error).message}`);
+  }
+}
+
+async function migrate(client: Client, migrations: readonly Migration[]): Promise<void> {
+  await client.execute(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set((await client.execute('SELECT id FROM schema_migrations')).rows.map((r) => Number(r.id)));
+  for (const migration of migrations) {
+    if (applied.has(migration.id)) continue;
+    await client.batch(
+      [
+        ...migration.statements,
+        {
+          sql: 'INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)',
+          args: [migration.id, migration.name, new Date().toISOString()],
+        },
+      ],
+      'write',
+    );
+  }
+}
