@@ -41,15 +41,22 @@ async function migrate(client: Client, migrations: readonly Migration[]): Promis
   const applied = new Set((await client.execute('SELECT id FROM schema_migrations')).rows.map((r) => Number(r.id)));
   for (const migration of migrations) {
     if (applied.has(migration.id)) continue;
-    await client.batch(
-      [
-        ...migration.statements,
-        {
-          sql: 'INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)',
-          args: [migration.id, migration.name, new Date().toISOString()],
-        },
-      ],
-      'write',
-    );
+    try {
+      await client.batch(
+        [
+          ...migration.statements,
+          {
+            sql: 'INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)',
+            args: [migration.id, migration.name, new Date().toISOString()],
+          },
+        ],
+        'write',
+      );
+    } catch (err) {
+      // Another process opening the same file may have applied it between our read and our
+      // write lock; then its statements fail here, and that is success.
+      const now = await client.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE id = ?', args: [migration.id] });
+      if (now.rows.length === 0) throw err;
+    }
   }
 }
