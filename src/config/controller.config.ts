@@ -25,6 +25,9 @@ const envSchema = z.object({
   CUTOVER_EDGE_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   CUTOVER_EDGE_ADMIN_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   CUTOVER_SCALE_DOWN_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
+  CUTOVER_PROGRESS_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86_400).optional(),
+  /** Comma-separated folders the default app's model artifacts may come from. */
+  CUTOVER_ARTIFACT_DIRS: z.string().min(1).optional(),
 });
 
 export interface ControllerConfig {
@@ -73,16 +76,22 @@ export function loadControllerConfig(
 }
 
 function defaultApp(e: z.infer<typeof envSchema>): AppSpec {
+  const dirs = e.CUTOVER_ARTIFACT_DIRS?.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   return appSpecSchema.parse({
     name: DEFAULT_APP,
-    ...(e.CUTOVER_SCALE_DOWN_DELAY_SECONDS !== undefined && {
+    ...defined({
       scaleDownDelaySeconds: e.CUTOVER_SCALE_DOWN_DELAY_SECONDS,
+      progressDeadlineSeconds: e.CUTOVER_PROGRESS_DEADLINE_SECONDS,
     }),
-    local: {
-      ...(e.CUTOVER_EDGE_PORT !== undefined && { edgePort: e.CUTOVER_EDGE_PORT }),
-      ...(e.CUTOVER_EDGE_ADMIN_PORT !== undefined && { edgeAdminPort: e.CUTOVER_EDGE_ADMIN_PORT }),
-    },
+    local: defined({ edgePort: e.CUTOVER_EDGE_PORT, edgeAdminPort: e.CUTOVER_EDGE_ADMIN_PORT, artifactDirs: dirs }),
   });
+}
+
+/** Drops unset keys, so the schema's defaults apply to them. */
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const appsFileSchema = z.object({ apps: z.array(appSpecSchema).min(1) }).superRefine((file, ctx) => {

@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Client } from '@libsql/client';
+import { join, resolve } from 'node:path';
+import { CONTROLLER_CONFIG, type ControllerConfig } from '../../config/controller.config';
+import { PROJECT_ROOT } from '../../../predictor/src/project-paths';
+import { structuredLogger } from '../../logging/structured-logger';
+import { DATABASE } from '../../store/store.module';
+import { ARTIFACT_POLICY } from '../artifact-policy';
+import { COMPUTE_PORT, EDGE_PORT, WORKLOAD_PORT } from '../ports';
+import { LocalCompute } from './compute/local-compute';
+import { LocalEdge } from './edge-client/local-edge';
+import { LocalArtifactPolicy } from './local-artifact-policy';
+import { LocalWorkload } from './workload/local-workload';
+import { WorkloadSupervisor } from './workload/workload-supervisor';
+
+const SUPERVISOR = Symbol('WorkloadSupervisor');
+
+/**
+ * Starts the edge of every app, re-adopts predictor processes a previous controller left
+ * running, and supervises them. Stopping the controller leaves them all serving.
+ */
+@Injectable()
+export class LocalLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LocalProvider');
+  constructor(
+    @Inject(CONTROLLER_CONFIG) private readonly config: ControllerConfig,
+    @Inject(EDGE_PORT) private readonly edge: LocalEdge,
+    @Inject(SUPERVISOR) private readonly supervisor: WorkloadSupervisor,
+    @Inject(WORKLOAD_PORT) private readonly workload: LocalWorkload,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const report = await this.supervisor.adopt();
+    this.logger.log({ msg: 'predictor processes adopted', ...report });
+    this.supervisor.start();
+    for (const app of this.config.apps) await this.edge.ensureStarted(app.name);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.supervisor.stop();
+  }
+
+  /** Everything this provider runs: predictors (kept wanted, so the next start restores them) and edges. */
+  async stopEverything(): Promise<void> {
+    const stopped = await this.workload.stopProcesses();
+    for (const app of this.config.apps) await this.edge.stop(app.name);
+    this.logger.log({ msg: `stopped ${stopped.length} release process(es) and the edge`, stopped });
+  }
+}
+
+const dist = (...parts: string[]) => join(PROJECT_ROOT, 'dist', ...parts);
+
+@Module({
+  providers: [
+    { provide: COMPUTE_PORT, useValue: new LocalCompute() },
+    {
+      provide: WORKLOAD_PORT,
+      inject: [CONTROLLER_CONFIG, DATABASE],
+      useFactory: (config: ControllerConfig, db: Client) =>
+        new LocalWorkload({
+          db,
+          predictorMain: dist('predictor', 'src', 'main.js'),
+          stateDir: config.stateDir,
+          allowedArtifactDirs: [
+            ...new Set(config.apps.flatMap((a) => a.local.artifactDirs.map((d) => resolve(config.workDir, d)))),
+          ],
+          logger: structuredLogger('LocalWorkload'),
+        }),
+    },
+    {
+      provide: SUPERVISOR,
+      inject: [WORKLOAD_PORT],
+      useFactory: (workload: LocalWorkload) => workload.supervisor,
+    },
+    {
+      provide: EDGE_PORT,
+      inject: [CONTROLLER_CONFIG],
+      useFactory: (config: ControllerConfig) =>
+        new LocalEdge({
+          apps: config.apps,
+          stateDir: config.stateDir,
+          edgeMain: dist('src', 'providers', 'local', 'edge', 'edge-main.js'),
+        }),
+    },
+    {
+      provide: ARTIFACT_POLICY,
+      inject: [CONTROLLER_CONFIG],
+      useFactory: (config: ControllerConfig) => new LocalArtifactPolicy(config.workDir),
+    },
+    LocalLifecycle,
+  ],
+  exports: [COMPUTE_PORT, WORKLOAD_PORT, EDGE_PORT, ARTIFACT_POLICY, LocalLifecycle],
+})
+export class LocalProviderModule {}

@@ -1,0 +1,57 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { AppModule } from './app.module';
+import { TokenRegistry } from './auth/token-registry';
+import type { ControllerConfig } from './config/controller.config';
+import { LocalLifecycle } from './providers/local/local-provider.module';
+import { ReconcilerService } from './reconciler/reconciler.service';
+
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface RunningController {
+  app: NestFastifyApplication;
+  url: string;
+  tokensCreated: boolean;
+  /** Closes the controller; with `everything` on the local provider, also its releases and edge. */
+  stop(opts: { everything: boolean }): Promise<void>;
+}
+
+/** Boots the controller: tokens, store, provider, HTTP API with OpenAPI at /docs. */
+export async function startController(config: ControllerConfig): Promise<RunningController> {
+  const { created } =
+    config.provider === 'local' ? TokenRegistry.ensureLocalFile(config.tokensFile) : { created: false };
+  const tokens = TokenRegistry.fromFile(config.tokensFile);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config, tokens),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    {
+      bufferLogs: true,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('cutover')
+      .setDescription('Blue-green deployments for ML prediction APIs. Bearer tokens with roles viewer, ci, operator.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.listen(config.listen.port, config.listen.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const stop = async ({ everything }: { everything: boolean }) => {
+    if (everything && config.provider === 'local') {
+      // The reconciler stops first, so nothing restarts a release while they are being stopped.
+      await app.get(ReconcilerService).onApplicationShutdown();
+      await app.get(LocalLifecycle, { strict: false }).stopEverything();
+    }
+    await app.close();
+  };
+  return { app, url: `http://${config.listen.host}:${port}`, tokensCreated: created, stop };
+}

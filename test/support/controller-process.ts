@@ -1,0 +1,142 @@
+import { createClient } from '@libsql/client';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../../predictor/src/project-paths';
+import { freePort } from './free-port';
+import { spawnAndWaitForReady, type ManagedProcess } from './processes';
+import { makeTempDir, type TempDir } from './temp-dir';
+import { waitFor } from './wait';
+
+/** A JSON answer from the API; its body is whatever the route returns, read loosely by tests. */
+export interface ApiAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read many response shapes
+  body: any;
+}
+
+export interface ControllerUnderTest {
+  api: string;
+  edge: string;
+  stateDir: string;
+  tokens: Record<'viewer' | 'ci' | 'operator', string>;
+  proc: ManagedProcess;
+  env: Record<string, string>;
+  /** Calls the API with the role's token; answers status and parsed body. */
+  call(method: string, path: string, body?: unknown, role?: 'viewer' | 'ci' | 'operator'): Promise<ApiAnswer>;
+  /** Restarts the controller process (after a crash, say) on the same state. */
+  restart(): Promise<void>;
+  /** Stops the controller, every release process and the edge; removes the state dir. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A real controller process on the local provider, on free ports, with its own state dir; it
+ * deploys housing v1 at first start and the edge serves it before this returns.
+ */
+export async function startController(env: Record<string, string> = {}): Promise<ControllerUnderTest> {
+  const dir: TempDir = await makeTempDir('cutover-e2e-');
+  const [api, edge, admin] = [await freePort(), await freePort(), await freePort()];
+  const fullEnv = {
+    CUTOVER_STATE_DIR: join(dir.path, 'state'),
+    CUTOVER_PORT: String(api),
+    CUTOVER_EDGE_PORT: String(edge),
+    CUTOVER_EDGE_ADMIN_PORT: String(admin),
+    CUTOVER_SCALE_DOWN_DELAY_SECONDS: '3',
+    CUTOVER_RECONCILE_INTERVAL_MS: '200',
+    CUTOVER_LOG_LEVEL: 'info',
+    ...env,
+  };
+  const script = join(PROJECT_ROOT, 'dist/src/main.js');
+  const launch = () =>
+    spawnAndWaitForReady(script, {
+      env: fullEnv,
+      cwd: PROJECT_ROOT,
+      name: 'controller',
+      timeoutMs: 30_000,
+      ready: async () => (await fetch(`http://127.0.0.1:${api}/healthz`).catch(() => undefined))?.ok === true,
+    });
+  let proc = await launch();
+  const tokensFile = join(fullEnv.CUTOVER_STATE_DIR, 'tokens.json');
+  const tokens = Object.fromEntries(
+    (JSON.parse(readFileSync(tokensFile, 'utf8')).tokens as { role: string; token: string }[]).map((t) => [
+      t.role,
+      t.token,
+    ]),
+  ) as ControllerUnderTest['tokens'];
+  const base = `http://127.0.0.1:${api}`;
+  const controller: ControllerUnderTest = {
+    api: base,
+    edge: `http://127.0.0.1:${edge}`,
+    stateDir: fullEnv.CUTOVER_STATE_DIR,
+    tokens,
+    env: fullEnv,
+    get proc() {
+      return proc;
+    },
+    async call(method, path, body, role = 'operator') {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${tokens[role]}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async restart() {
+      await proc.stop({ signal: 'SIGKILL' });
+      proc = await launch();
+    },
+    async destroy() {
+      await proc.stop({ signal: 'SIGINT', timeoutMs: 30_000 });
+      await killLeftovers(fullEnv.CUTOVER_STATE_DIR);
+      await dir.remove();
+    },
+  };
+  await waitFor(
+    async () =>
+      (await controller.call('GET', '/v1/apps/housing')).body?.active?.release === 'v1' &&
+      !(await controller.call('GET', '/v1/apps/housing')).body.inFlight,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: 'housing v1 to be active',
+    },
+  );
+  return controller;
+}
+
+/** Belt and braces after a failed test: every pid this state dir recorded, if still ours. */
+export async function killLeftovers(stateDir: string): Promise<number> {
+  const pids: { pid: number; marker: string }[] = [];
+  const dbFile = join(stateDir, 'state.db');
+  if (existsSync(dbFile)) {
+    const db = createClient({ url: pathToFileURL(dbFile).href });
+    try {
+      const rows = (await db.execute('SELECT name, pid FROM local_workloads')).rows;
+      for (const r of rows)
+        if (r.pid) pids.push({ pid: Number(r.pid), marker: `--cutover-workload=${String(r.name)}` });
+    } catch {
+      // A broken database has nothing more to tell.
+    } finally {
+      db.close();
+    }
+  }
+  const edgePid = join(stateDir, 'edge', 'housing', 'edge.pid');
+  if (existsSync(edgePid)) pids.push({ pid: Number(readFileSync(edgePid, 'utf8')), marker: '--cutover-edge=housing' });
+  let killed = 0;
+  for (const { pid, marker } of pids) {
+    const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    if (!cmdline.split('\0').includes(marker)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // Already gone.
+    }
+  }
+  return killed;
+}
