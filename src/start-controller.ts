@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
+import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
 import type { ControllerConfig } from './config/controller.config';
 import { LocalLifecycle } from './providers/local/local-provider.module';
 import { ReconcilerService } from './reconciler/reconciler.service';
@@ -26,19 +27,31 @@ export async function startController(config: ControllerConfig): Promise<Running
   const tokens = TokenRegistry.fromFile(config.tokensFile);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config, tokens),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    {
-      bufferLogs: true,
-    },
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
+    }),
+    // Nest's parsers would add a form parser; Fastify's JSON parser is the one the API needs.
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
+  // JSON is the only body the API takes: without this, a text/plain body would reach the
+  // routes as a string (a confusing 400) instead of being answered with 415.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('cutover')
       .setDescription('Blue-green deployments for ML prediction APIs. Bearer tokens with roles viewer, ci, operator.')
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque token',
+        description: 'A token from the tokens file; its role decides what it may do.',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs/openapi.json' });

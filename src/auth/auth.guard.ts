@@ -30,7 +30,7 @@ export class AuthGuard implements CanActivate {
     const needs = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header) : null;
+    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header) : null;
     if (!match) throw new Unauthenticated('a bearer token is required (Authorization: Bearer <token>)');
     const principal = this.tokens.authenticate(match[1]);
     if (!principal) throw new Unauthenticated('the bearer token is not valid');

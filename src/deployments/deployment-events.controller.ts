@@ -46,6 +46,9 @@ export class DeploymentEventsController {
     const started = Date.now();
     let lastWrite = Date.now();
     while (!closed && Date.now() - started < MAX_STREAM_MS) {
+      // Read "finished" before the events: the final save writes both at once, so a stream
+      // that saw the deployment finished and then no new event has sent everything.
+      const wasFinished = (await this.deployments.get(p.id)).finishedAt !== undefined;
       const events = await this.deployments.events(p.id, cursor);
       for (const e of events) {
         raw.write(
@@ -55,8 +58,7 @@ export class DeploymentEventsController {
         lastWrite = Date.now();
       }
       if (events.length === 0) {
-        const d = await this.deployments.get(p.id);
-        if (d.finishedAt) break;
+        if (wasFinished) break;
         if (Date.now() - lastWrite > HEARTBEAT_MS) {
           raw.write(': heartbeat\n\n');
           lastWrite = Date.now();

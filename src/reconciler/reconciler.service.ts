@@ -20,6 +20,9 @@ import { Reconciler } from './reconciler';
 
 const DRIVE_TIMEOUT_MS = 60_000;
 
+/** Metrics speak the same words as step attempts in the API. */
+const ATTEMPT_STATUS: Record<string, string> = { done: 'succeeded', progressing: 'waiting', failed: 'failed' };
+
 /**
  * Runs the reconciler: a tick for every deployment in flight each interval (which also resumes
  * whatever a previous controller left in flight), and at once when something wakes one.
@@ -53,7 +56,7 @@ export class ReconcilerService implements DeploymentDriver, OnApplicationBootstr
           this.logger.log({ ...fields, msg: decision.reason });
       },
       onStepFinished: (d, step, status, seconds) => {
-        this.metrics.stepDuration.observe({ step, status }, seconds);
+        this.metrics.stepDuration.observe({ step, status: ATTEMPT_STATUS[status] ?? status }, seconds);
         if ((step === 'promote' || step === 'restore-edge') && status === 'done') {
           this.metrics.flips.inc({ app: d.app, direction: step === 'promote' ? 'to-green' : 'back-to-blue' });
         }

@@ -116,12 +116,13 @@ export class Reconciler {
 
   private async failUnknownApp(d: Deployment): Promise<Decision> {
     const reason = `app ${d.app} is no longer configured`;
-    await updateDeployment(this.store, d.id, (fresh) => {
+    const finished = await updateDeployment(this.store, d.id, (fresh) => {
       if (fresh.finishedAt) return null;
       fresh.outcome ??= { phase: 'Failed', reason, at: iso(this.clock()) };
       fresh.finishedAt = iso(this.clock());
       return [{ type: 'finished', data: { phase: 'Failed', reason } }];
     });
+    this.hooks.onFinished?.(finished);
     return { kind: 'finish', reason };
   }
 }

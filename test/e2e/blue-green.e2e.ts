@@ -46,6 +46,15 @@ describe('blue-green on the local provider, with live traffic through the edge',
   }, 60_000);
   afterAll(() => c?.destroy(), 60_000);
 
+  it('deployed housing v1 at first start and said where the API, docs, edge and tokens are', async () => {
+    expect(await servedRelease(c)).toBe('v1');
+    const banner = c.proc.output();
+    expect(banner).toContain(`API      ${c.api}/v1   (OpenAPI: ${c.api}/docs)`);
+    expect(banner).toContain(`edge     ${c.edge}   app housing`);
+    expect(banner).toContain(`tokens   ${c.stateDir}/tokens.json  (generated now, readable only by you)`);
+    expect((await fetch(`${c.api}/docs`)).status).toBe(200);
+  });
+
   it('deploys v2 with autoPromote and rolls back to v1, without one failed request', async () => {
     expect(await servedRelease(c)).toBe('v1');
     const load = new LoadGenerator({ url: c.edge, body: ROW, concurrency: 8, maxSeconds: 90 }).start();

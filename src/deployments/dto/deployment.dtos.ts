@@ -26,7 +26,8 @@ export const createDeploymentSchema = z
   .strict();
 export class CreateDeploymentDto extends createZodDto(createDeploymentSchema) {}
 
-export const rollbackSchema = z.object({ to: releaseId.optional() }).strict();
+// No body at all is the same as `{}`: `curl -XPOST .../rollback` must work.
+export const rollbackSchema = z.preprocess((body) => body ?? {}, z.object({ to: releaseId.optional() }).strict());
 export class RollbackDto extends createZodDto(rollbackSchema) {}
 
 export const listQuerySchema = z
