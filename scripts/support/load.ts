@@ -99,8 +99,4 @@ export function summarise(samples: LoadSample[]): LoadReport {
   };
 }
 
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+export { percentile } from '../../src/smoke/percentile';

@@ -60,7 +60,8 @@ export function startAttempt(
   reason: string,
   now: Date,
 ): { attempt: StepAttempt; events: NewEvent[] } {
-  const previous = d.steps.filter((s) => s.step === step).length;
+  // Numbered from the highest so far, not from how many are kept: compaction drops old ones.
+  const previous = Math.max(0, ...d.steps.filter((s) => s.step === step).map((s) => s.attempt));
   const attempt: StepAttempt = {
     step,
     attempt: previous + 1,
@@ -68,9 +69,8 @@ export function startAttempt(
     status: 'running',
     message: reason,
   };
-  // Only the latest attempts are kept per step: a step that waits for minutes must not grow the record without bound.
   d.steps.push(attempt);
-  compactSteps(d);
+  compactSteps(d, step);
   const phaseBefore = calculatePhase({ ...d, steps: d.steps.slice(0, -1) });
   const events: NewEvent[] = [{ type: 'step.started', data: { step, attempt: attempt.attempt, reason } }];
   const phaseAfter = calculatePhase(d);
@@ -80,8 +80,12 @@ export function startAttempt(
 
 const MAX_WAITING_ATTEMPTS_KEPT = 20;
 
-function compactSteps(d: Deployment): void {
-  const waiting = d.steps.filter((s) => s.status === 'waiting');
+/**
+ * A step that waits for minutes must not grow the record without bound: of one step's
+ * "waiting" attempts only the latest are kept. Other steps' attempts are never touched.
+ */
+function compactSteps(d: Deployment, step: StepName): void {
+  const waiting = d.steps.filter((s) => s.step === step && s.status === 'waiting');
   if (waiting.length <= MAX_WAITING_ATTEMPTS_KEPT) return;
   const drop = new Set(waiting.slice(0, waiting.length - MAX_WAITING_ATTEMPTS_KEPT));
   d.steps = d.steps.filter((s) => !drop.has(s));

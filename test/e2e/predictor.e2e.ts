@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MODELS_DIR, PROJECT_ROOT } from '../../predictor/src/project-paths';
@@ -186,6 +187,23 @@ describe('predictor lifecycle', () => {
     expect(stderr).toMatch(/invalid predictor configuration: RELEASE_ID: must be a DNS-1123 label/);
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 20_000);
+
+  it('on SIGTERM does not wait for connections that never sent a request (a proxy pool opens those)', async () => {
+    const predictor = await startPredictor({ SHUTDOWN_TIMEOUT_MS: '60000' });
+    try {
+      const { port } = new URL(predictor.url);
+      const silent = connect({ host: '127.0.0.1', port: Number(port) });
+      await new Promise((resolve, reject) => silent.once('connect', resolve).once('error', reject));
+      const exited = new Promise<number | null>((resolve) => predictor.child.once('exit', (c) => resolve(c)));
+      predictor.child.kill('SIGTERM');
+      // Without closing silent sockets the drain would last the whole 60 s shutdown timeout.
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+      silent.destroy();
+      expect(code).toBe(0);
+    } finally {
+      await predictor.stop();
+    }
+  }, 30_000);
 
   it('on SIGTERM stops accepting, finishes the request in flight, and exits 0', async () => {
     const predictor = await startPredictor();
