@@ -16,6 +16,7 @@ import { ControllerMetrics } from './metrics/controller-metrics';
 import { ProvidersModule } from './providers/providers.module';
 import { ReconcilerService } from './reconciler/reconciler.service';
 import { EdgeVerifier } from './smoke/edge-verifier';
+import { ModelEvidence } from './smoke/model-evidence';
 import { SmokeTester } from './smoke/smoke-tester';
 import { StoreModule } from './store/store.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         ControllerMetrics,
         SmokeTester,
         EdgeVerifier,
+        ModelEvidence,
         ReconcilerService,
         { provide: DEPLOYMENT_DRIVER, useExisting: ReconcilerService },
         DeploymentsService,

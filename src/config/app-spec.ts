@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { DNS1123_LABEL, MAX_APP_LENGTH } from '../deployments/domain/names';
 
+/** Every release gate can be switched off, and marked critical (fails the deployment) or not (needs an override). */
+function gate(defaults: { critical: boolean }) {
+  return z.object({ enabled: z.boolean().default(true), critical: z.boolean().default(defaults.critical) });
+}
+
 /** One deployable predictor app and the policy its deployments follow. */
 export const appSpecSchema = z.object({
   name: z.string().regex(DNS1123_LABEL, 'must be a DNS-1123 label').max(MAX_APP_LENGTH),
@@ -15,11 +20,46 @@ export const appSpecSchema = z.object({
     .object({
       /** How long the edge may take to serve green after the flip (CloudFront: minutes). */
       propagationDeadlineSeconds: z.number().int().min(1).max(3_600).default(30),
+      /** After propagation, user-like requests through the edge for this long must be healthy. */
+      windowSeconds: z.number().min(0).max(3_600).default(5),
+      samplesPerTick: z.number().int().min(1).max(200).default(20),
+      maxErrorRate: z.number().min(0).max(1).default(0.01),
+      p95BudgetMs: z.number().min(1).max(60_000).default(500),
     })
     .prefault({}),
   smoke: z
     .object({
       requestTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+      /** Labelled rows the controller keeps; green and blue never see the labels. */
+      referenceData: z
+        .object({
+          file: z.string().min(1).default('predictor/data/boston_housing.csv'),
+          split: z.string().min(1).default('predictor/data/split.json'),
+          target: z.string().min(1).default('MEDV'),
+        })
+        .prefault({}),
+      schema: gate({ critical: true }).prefault({}),
+      golden: gate({ critical: true }).prefault({}),
+      contract: gate({ critical: true }).prefault({}),
+      /** Green's holdout RMSE may exceed blue's by at most this much (in target units). */
+      quality: gate({ critical: true })
+        .extend({ maxRmseIncrease: z.number().min(0).default(0.25) })
+        .prefault({}),
+      /** Blue and green answer the same reference rows; their answers may differ by this much. */
+      shift: gate({ critical: false })
+        .extend({
+          maxMeanAbsDiff: z.number().min(0).default(3),
+          maxMaxAbsDiff: z.number().min(0).default(15),
+          /** When both run the same model bytes, any difference is a bug. */
+          sameModelTolerance: z.number().min(0).default(1e-9),
+        })
+        .prefault({}),
+      latency: gate({ critical: true })
+        .extend({
+          requests: z.number().int().min(1).max(10_000).default(50),
+          p95BudgetMs: z.number().min(1).max(60_000).default(100),
+        })
+        .prefault({}),
     })
     .prefault({}),
   local: z

@@ -10,6 +10,7 @@ import {
   CreateDeploymentDto,
   DeploymentIdDto,
   ListQueryDto,
+  PromoteDto,
   RollbackDto,
   StepParamDto,
 } from './dto/deployment.dtos';
@@ -81,8 +82,20 @@ export class DeploymentsController {
   @RequireRole('operator')
   @HttpCode(202)
   @ApiOperation({ summary: 'Approve promotion of a deployment that passed its smoke test' })
-  async promote(@Param() p: DeploymentIdDto, @Req() req: AuthedRequest): Promise<DeploymentView> {
-    return toView(await this.deployments.promote(p.id, actor(req)));
+  async promote(
+    @Param() p: DeploymentIdDto,
+    @Body() body: PromoteDto,
+    @Req() req: AuthedRequest,
+  ): Promise<DeploymentView> {
+    return toView(await this.deployments.promote(p.id, actor(req), body));
+  }
+
+  @Post('deployments/:id/smoke-test')
+  @RequireRole('operator')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Re-run the smoke test of a deployment waiting for promotion' })
+  async rerunSmokeTest(@Param() p: DeploymentIdDto, @Req() req: AuthedRequest): Promise<DeploymentView> {
+    return toView(await this.deployments.rerunSmokeTest(p.id, actor(req)));
   }
 
   @Post('deployments/:id/abort')

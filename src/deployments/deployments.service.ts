@@ -3,7 +3,13 @@ import type { AppSpec } from '../config/app-spec';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller.config';
 import { ARTIFACT_POLICY, type ArtifactPolicy } from '../providers/artifact-policy';
 import { EDGE_PORT, type EdgeOrigin, type EdgePort } from '../providers/ports';
-import { DEPLOYMENT_STORE, type DeploymentEvent, type DeploymentStore, type Page } from '../store/deployment-store';
+import {
+  DEPLOYMENT_STORE,
+  type DeploymentEvent,
+  type DeploymentStore,
+  type NewEvent,
+  type Page,
+} from '../store/deployment-store';
 import { updateDeployment } from '../store/update-deployment';
 import { newDeployment } from './deployment-factory';
 import type { Deployment, PublicStep, ReleaseRef, Trigger } from './domain/deployment';
@@ -19,6 +25,7 @@ import {
 } from './domain/errors';
 import { describeReleaseIdProblem } from './domain/names';
 import { decideStepRequest } from './domain/step-requests';
+import { failedGates, needsOverride } from './domain/decide-next-step';
 import { DeploymentDriver, DEPLOYMENT_DRIVER } from './deployment-driver';
 
 export interface AppStatus {
@@ -38,6 +45,7 @@ export interface CreateDeploymentInput {
   autoPromote?: boolean;
   supersede?: boolean;
   stepwise?: boolean;
+  featureChange?: boolean;
   trigger?: Trigger['source'];
 }
 
@@ -111,6 +119,7 @@ export class DeploymentsService {
       },
       new Date(),
     );
+    if (input.featureChange) deployment.declaredFeatureChange = true;
     let stored: Deployment;
     try {
       stored = await this.store.insert(deployment, [
@@ -199,16 +208,54 @@ export class DeploymentsService {
     return { deployment, alreadyDone };
   }
 
-  async promote(id: string, actor: string): Promise<Deployment> {
+  /**
+   * Approves promotion. Past failed non-critical gates only with an explicit override, which is
+   * recorded with who gave it and why.
+   */
+  async promote(id: string, actor: string, opts: { override?: boolean; reason?: string } = {}): Promise<Deployment> {
     const deployment = await updateDeployment(this.store, id, (d) => {
       if (d.outcome || d.finishedAt)
         throw new InvalidTransition(`deployment ${id} is ${d.outcome?.phase ?? 'finished'}; it cannot be promoted`);
-      if (d.checkpoints.promotionApproved || d.checkpoints.edgeFlipped) return null;
+      if (d.checkpoints.edgeFlipped) return null;
+      const events: NewEvent[] = [];
       const now = new Date().toISOString();
-      d.checkpoints.promotionApproved = now;
+      if (needsOverride(d)) {
+        const gates = failedGates(d);
+        if (!opts.override) {
+          throw new InvalidTransition(
+            `green failed non-critical gates (${gates.join(', ')}); promote with override: true to go past them`,
+            { failedGates: gates },
+          );
+        }
+        d.override = { by: actor, at: now, gates, ...(opts.reason ? { reason: opts.reason } : {}) };
+        events.push({ type: 'override', data: { by: actor, gates, reason: opts.reason ?? null } });
+      }
+      if (!d.checkpoints.promotionApproved) {
+        d.checkpoints.promotionApproved = now;
+        events.push({ type: 'promoted', data: { by: actor } });
+      }
+      if (events.length === 0) return null;
       if (d.allowedThrough !== 'all') d.allowedThrough = 'promote';
       d.progressAt = now;
-      return [{ type: 'promoted', data: { by: actor } }];
+      return events;
+    });
+    this.driver.wake(id);
+    return deployment;
+  }
+
+  /** Runs the smoke test again on a green that is waiting for promotion (after fixing blue, say). */
+  async rerunSmokeTest(id: string, actor: string): Promise<Deployment> {
+    const deployment = await updateDeployment(this.store, id, (d) => {
+      if (d.outcome || d.finishedAt || !d.checkpoints.smokePassed || d.checkpoints.edgeFlipped) {
+        throw new InvalidTransition(
+          `deployment ${id} is not waiting for promotion; the smoke test can only be re-run before the flip`,
+        );
+      }
+      delete d.checkpoints.smokePassed;
+      delete d.smoke;
+      delete d.override;
+      d.progressAt = new Date().toISOString();
+      return [{ type: 'smoke.rerun', data: { by: actor } }];
     });
     this.driver.wake(id);
     return deployment;

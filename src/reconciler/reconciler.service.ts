@@ -14,6 +14,7 @@ import {
   type WorkloadPort,
 } from '../providers/ports';
 import { EdgeVerifier } from '../smoke/edge-verifier';
+import { ModelEvidence } from '../smoke/model-evidence';
 import { SmokeTester } from '../smoke/smoke-tester';
 import { DEPLOYMENT_STORE, type DeploymentStore } from '../store/deployment-store';
 import { Reconciler } from './reconciler';
@@ -43,9 +44,10 @@ export class ReconcilerService implements DeploymentDriver, OnApplicationBootstr
     @Inject(EDGE_PORT) edge: EdgePort,
     smoke: SmokeTester,
     verifier: EdgeVerifier,
+    evidence: ModelEvidence,
     private readonly metrics: ControllerMetrics,
   ) {
-    const steps = createSteps({ compute, workload, edge, store, smoke, verifier });
+    const steps = createSteps({ compute, workload, edge, store, smoke, verifier, evidence });
     const apps = new Map(config.apps.map((a) => [a.name, a]));
     this.reconciler = new Reconciler(store, steps, (name) => apps.get(name), Date.now, {
       onDecision: (d, decision) => {

@@ -1,28 +1,93 @@
 import { Injectable } from '@nestjs/common';
 import type { AppSpec } from '../config/app-spec';
 import type { SmokeCheck, SmokeReport } from '../deployments/domain/deployment';
+import type { GoldenCase } from '../../predictor/src/model/artifact.schema';
+import { contractGate } from './gates/contract.gate';
+import { check, type Gate, type GateContext, type ReleaseUnderTest } from './gates/gate';
+import { goldenGate } from './gates/golden.gate';
+import { latencyGate } from './gates/latency.gate';
+import { qualityGate } from './gates/quality.gate';
+import { schemaGate } from './gates/schema.gate';
+import { shiftGate } from './gates/shift.gate';
 import { probe } from './http-probe';
+import { fetchVersion } from './predict-client';
+import type { ReferenceData } from './reference-data';
 
 export interface SmokeTarget {
+  app: AppSpec;
   endpoint: string;
   release: string;
-  app: AppSpec;
+  /** Blue, when it runs: the gates compare green with it. */
+  blue?: { release: string; endpoint: string };
+  golden?: { tolerance: number; cases: GoldenCase[] };
+  reference: ReferenceData;
+  declaredFeatureChange?: boolean;
+  /** A rollback returns to a release that already served users: comparing it with blue would block the way back. */
+  rollback?: boolean;
 }
 
+/** Gates that judge green against blue; a rollback skips them. */
+const COMPARATIVE = new Set(['quality', 'shift']);
+
+const GATES: [keyof AppSpec['smoke'], Gate][] = [
+  ['schema', schemaGate],
+  ['golden', goldenGate],
+  ['contract', contractGate],
+  ['quality', qualityGate],
+  ['shift', shiftGate],
+  ['latency', latencyGate],
+];
+
 /**
- * Checks green on its own endpoint before any user sees it: ready, `/version` names the
- * expected release, and the model reproduces its golden set (`/smoke`). Every check is
- * recorded with a sentence a person can read.
+ * Tests green on its own endpoint before any user sees it: ready, the expected release, then
+ * the model-aware gates. Every check is recorded with its value, threshold and a sentence.
+ * A failed critical gate fails the deployment; a failed non-critical one needs an override.
  */
 @Injectable()
 export class SmokeTester {
   async run(target: SmokeTarget): Promise<SmokeReport> {
     const startedAt = new Date().toISOString();
     const timeoutMs = target.app.smoke.requestTimeoutMs;
-    const checks: SmokeCheck[] = [];
-    checks.push(await this.checkReady(target.endpoint, timeoutMs));
-    checks.push(await this.checkVersion(target, timeoutMs));
-    checks.push(await this.checkGoldenSet(target.endpoint, timeoutMs));
+    const checks: SmokeCheck[] = [await this.checkReady(target.endpoint, timeoutMs)];
+    const version = await fetchVersion(target.endpoint, timeoutMs);
+    const versionCheck = !version.ok
+      ? check('version', true, false, `version did not answer: ${version.problem}`)
+      : version.info.release === target.release
+        ? check('version', true, true, `serves release ${version.info.release} with model ${version.info.model?.id}`, {
+            value: String(version.info.release),
+            threshold: target.release,
+          })
+        : check('version', true, false, `serves release ${String(version.info.release)}, expected ${target.release}`, {
+            value: String(version.info.release),
+            threshold: target.release,
+          });
+    checks.push(versionCheck);
+    if (checks.every((c) => c.passed) && version.ok) {
+      const ctx: GateContext = {
+        app: target.app,
+        green: { release: target.release, endpoint: target.endpoint, version: version.info },
+        blue: await this.describeBlue(target, timeoutMs),
+        golden: target.golden,
+        reference: target.reference,
+        declaredFeatureChange: target.declaredFeatureChange ?? false,
+        timeoutMs,
+      };
+      for (const [name, gate] of GATES) {
+        if (!target.app.smoke[name as 'schema'].enabled) continue;
+        if (target.rollback && COMPARATIVE.has(name)) {
+          checks.push(
+            check(
+              name === 'shift' ? 'prediction-shift' : name,
+              false,
+              true,
+              'skipped: a rollback returns to a release that already served users',
+            ),
+          );
+          continue;
+        }
+        checks.push(...[await gate(ctx)].flat());
+      }
+    }
     return {
       passed: checks.every((c) => c.passed || !c.critical),
       startedAt,
@@ -34,50 +99,16 @@ export class SmokeTester {
 
   private async checkReady(endpoint: string, timeoutMs: number): Promise<SmokeCheck> {
     const res = await probe(`${endpoint}/readyz`, { timeoutMs });
-    if (!res.ok) return check('ready', false, `readyz did not answer: ${res.problem}`);
+    if (!res.ok) return check('ready', true, false, `readyz did not answer: ${res.problem}`);
     const reason = (res.response.body as { reason?: string })?.reason;
     return res.response.status === 200
-      ? check('ready', true, 'readyz answered 200')
-      : check('ready', false, `readyz answered ${res.response.status}${reason ? `: ${reason}` : ''}`);
+      ? check('ready', true, true, 'readyz answered 200')
+      : check('ready', true, false, `readyz answered ${res.response.status}${reason ? `: ${reason}` : ''}`);
   }
 
-  private async checkVersion(target: SmokeTarget, timeoutMs: number): Promise<SmokeCheck> {
-    const res = await probe(`${target.endpoint}/version`, { timeoutMs });
-    if (!res.ok) return check('version', false, `version did not answer: ${res.problem}`);
-    const body = res.response.body as { release?: string; model?: { id?: string } };
-    if (res.response.status !== 200) return check('version', false, `version answered ${res.response.status}`);
-    return body.release === target.release
-      ? {
-          ...check('version', true, `serves release ${body.release} with model ${body.model?.id}`),
-          value: body.release,
-          threshold: target.release,
-        }
-      : {
-          ...check('version', false, `serves release ${String(body.release)}, expected ${target.release}`),
-          value: String(body.release),
-          threshold: target.release,
-        };
+  private async describeBlue(target: SmokeTarget, timeoutMs: number): Promise<ReleaseUnderTest | undefined> {
+    if (!target.blue) return undefined;
+    const version = await fetchVersion(target.blue.endpoint, timeoutMs);
+    return version.ok ? { ...target.blue, version: version.info } : undefined;
   }
-
-  private async checkGoldenSet(endpoint: string, timeoutMs: number): Promise<SmokeCheck> {
-    const res = await probe(`${endpoint}/smoke`, { timeoutMs });
-    if (!res.ok) return check('golden-set', false, `smoke did not answer: ${res.problem}`);
-    const body = res.response.body as { passed?: boolean; failed?: number; cases?: unknown[] };
-    const total = Array.isArray(body.cases) ? body.cases.length : 0;
-    return body.passed === true && res.response.status === 200
-      ? { ...check('golden-set', true, `all ${total} golden cases reproduced`), value: 0, threshold: 0 }
-      : {
-          ...check(
-            'golden-set',
-            false,
-            `${body.failed ?? '?'} of ${total} golden cases off (status ${res.response.status})`,
-          ),
-          value: body.failed ?? -1,
-          threshold: 0,
-        };
-  }
-}
-
-function check(name: string, passed: boolean, message: string): SmokeCheck {
-  return { name, passed, critical: true, message };
 }

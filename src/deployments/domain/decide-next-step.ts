@@ -38,6 +38,12 @@ function decideForward(d: Deployment, policy: DeploymentPolicy, now: number): De
   const step = nextForwardStep(d);
   if (!step) return { kind: 'finish', reason: 'green is active and blue is retired' };
 
+  if (step === 'promote' && needsOverride(d)) {
+    return {
+      kind: 'wait',
+      reason: `non-critical gates failed (${failedGates(d).join(', ')}); promote with an override to go past them`,
+    };
+  }
   if (step === 'promote' && !d.autoPromote && !c.promotionApproved) {
     return { kind: 'wait', reason: 'green passed its smoke test and awaits promotion' };
   }
@@ -93,6 +99,15 @@ function decideUnwind(d: Deployment, policy: DeploymentPolicy, now: number): Dec
     };
   }
   return { kind: 'finish', reason: `${outcome.phase}: ${outcome.reason}` };
+}
+
+/** Green passed every critical gate but failed a non-critical one, and nobody has overridden it yet. */
+export function needsOverride(d: Pick<Deployment, 'smoke' | 'override'>): boolean {
+  return !d.override && failedGates(d).length > 0;
+}
+
+export function failedGates(d: Pick<Deployment, 'smoke'>): string[] {
+  return (d.smoke?.checks ?? []).filter((c) => !c.passed).map((c) => c.name);
 }
 
 /** The first forward step whose checkpoint is missing, or undefined when all are reached. */

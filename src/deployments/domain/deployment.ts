@@ -104,6 +104,10 @@ export interface Deployment {
    * requested; 'all' lets the reconciler run to the end on its own.
    */
   allowedThrough: PublicStep | 'all' | 'none';
+  /** The deployment says green's features differ from blue's on purpose (the schema gate allows it). */
+  declaredFeatureChange?: boolean;
+  /** An operator promoted past failed non-critical gates. */
+  override?: { by: string; at: string; gates: string[]; reason?: string };
   /** The app's active/previous releases just before the flip, restored if the flip is undone. */
   appBeforeFlip?: { active: ReleaseRef | null; previous: ReleaseRef | null };
   checkpoints: Checkpoints;

@@ -1,3 +1,4 @@
+import { needsOverride } from './decide-next-step';
 import type { Deployment, TerminalPhase } from './deployment';
 
 /**
@@ -46,13 +47,16 @@ export const PHASES: readonly Phase[] = [
   'RolledBack',
 ];
 
-export function calculatePhase(d: Pick<Deployment, 'checkpoints' | 'outcome' | 'autoPromote' | 'steps'>): Phase {
+export function calculatePhase(
+  d: Pick<Deployment, 'checkpoints' | 'outcome' | 'autoPromote' | 'steps' | 'smoke' | 'override'>,
+): Phase {
   const c = d.checkpoints;
   if (d.outcome) return d.outcome.phase;
   if (c.blueRetired) return 'Succeeded';
   if (c.edgeVerified) return 'ScalingDownBlue';
   if (c.edgeFlipped) return 'Verifying';
-  if (c.smokePassed) return d.autoPromote || c.promotionApproved ? 'Promoting' : 'AwaitingPromotion';
+  if (c.smokePassed)
+    return (d.autoPromote || c.promotionApproved) && !needsOverride(d) ? 'Promoting' : 'AwaitingPromotion';
   if (c.workloadReady) return 'SmokeTesting';
   if (c.profileReady) return 'Deploying';
   return d.steps.length > 0 ? 'Provisioning' : 'Pending';

@@ -21,6 +21,10 @@ export const createDeploymentSchema = z
     autoPromote: z.boolean().optional().describe("Promote once the smoke test passes (default: the app's setting)"),
     supersede: z.boolean().optional().describe('Abort a different release in flight and start this one'),
     stepwise: z.boolean().optional().describe('Run only the steps requested through /steps/:step (CircleCI)'),
+    featureChange: z
+      .boolean()
+      .optional()
+      .describe("Green's features differ from blue's on purpose (lets the schema gate pass)"),
     trigger: z.enum(['ci', 'operator']).optional(),
   })
   .strict();
@@ -29,6 +33,17 @@ export class CreateDeploymentDto extends createZodDto(createDeploymentSchema) {}
 // No body at all is the same as `{}`: `curl -XPOST .../rollback` must work.
 export const rollbackSchema = z.preprocess((body) => body ?? {}, z.object({ to: releaseId.optional() }).strict());
 export class RollbackDto extends createZodDto(rollbackSchema) {}
+
+export const promoteSchema = z.preprocess(
+  (body) => body ?? {},
+  z
+    .object({
+      override: z.boolean().optional().describe('Go past failed non-critical gates; recorded with who did it'),
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
+);
+export class PromoteDto extends createZodDto(promoteSchema) {}
 
 export const listQuerySchema = z
   .object({

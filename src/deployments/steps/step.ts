@@ -2,6 +2,7 @@ import type { AppSpec } from '../../config/app-spec';
 import type { ComputePort, EdgePort, ReleaseTarget, StepResult, WorkloadPort } from '../../providers/ports';
 import type { SmokeTester } from '../../smoke/smoke-tester';
 import type { EdgeVerifier } from '../../smoke/edge-verifier';
+import type { ModelEvidence } from '../../smoke/model-evidence';
 import type { DeploymentStore } from '../../store/deployment-store';
 import { resourceName } from '../domain/names';
 import type { Deployment, ReleaseRef, StepName } from '../domain/deployment';
@@ -30,6 +31,7 @@ export interface StepDeps {
   store: DeploymentStore;
   smoke: SmokeTester;
   verifier: EdgeVerifier;
+  evidence: Pick<ModelEvidence, 'reference' | 'artifact'>;
 }
 
 export const greenTarget = (d: Deployment): ReleaseTarget =>

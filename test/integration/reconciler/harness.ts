@@ -29,7 +29,11 @@ export class Harness {
     const verifier = {
       servedRelease: async () => ({ release: this.world.servedRelease() }),
     } as unknown as EdgeVerifier;
-    const steps = createSteps({ ...this.world, store: this.store, smoke, verifier });
+    const evidence = {
+      reference: () => ({ columns: [], holdout: [], labels: [], target: 'MEDV' }),
+      artifact: async () => undefined,
+    };
+    const steps = createSteps({ ...this.world, store: this.store, smoke, verifier, evidence });
     this.reconciler = new Reconciler(
       this.store,
       steps,
