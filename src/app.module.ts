@@ -17,6 +17,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { ReconcilerService } from './reconciler/reconciler.service';
 import { EdgeVerifier } from './smoke/edge-verifier';
 import { ModelEvidence } from './smoke/model-evidence';
+import { EdgeSampler } from './smoke/edge-sampler';
 import { SmokeTester } from './smoke/smoke-tester';
 import { StoreModule } from './store/store.module';
 
@@ -56,6 +57,7 @@ export class AppModule {
         SmokeTester,
         EdgeVerifier,
         ModelEvidence,
+        EdgeSampler,
         ReconcilerService,
         { provide: DEPLOYMENT_DRIVER, useExisting: ReconcilerService },
         DeploymentsService,

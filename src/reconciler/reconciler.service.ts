@@ -15,6 +15,7 @@ import {
 } from '../providers/ports';
 import { EdgeVerifier } from '../smoke/edge-verifier';
 import { ModelEvidence } from '../smoke/model-evidence';
+import { EdgeSampler } from '../smoke/edge-sampler';
 import { SmokeTester } from '../smoke/smoke-tester';
 import { DEPLOYMENT_STORE, type DeploymentStore } from '../store/deployment-store';
 import { Reconciler } from './reconciler';
@@ -45,9 +46,10 @@ export class ReconcilerService implements DeploymentDriver, OnApplicationBootstr
     smoke: SmokeTester,
     verifier: EdgeVerifier,
     evidence: ModelEvidence,
+    sampler: EdgeSampler,
     private readonly metrics: ControllerMetrics,
   ) {
-    const steps = createSteps({ compute, workload, edge, store, smoke, verifier, evidence });
+    const steps = createSteps({ compute, workload, edge, store, smoke, verifier, evidence, sampler });
     const apps = new Map(config.apps.map((a) => [a.name, a]));
     this.reconciler = new Reconciler(store, steps, (name) => apps.get(name), Date.now, {
       onDecision: (d, decision) => {

@@ -89,6 +89,17 @@ export interface SmokeReport {
   checks: SmokeCheck[];
 }
 
+/** What verification has seen through the edge so far (the verify step runs over many ticks). */
+export interface VerificationProgress {
+  propagatedAt?: string;
+  samples: number;
+  errors: number;
+  wrongRelease: number;
+  /** Latencies of the most recent samples, for the p95. */
+  latenciesMs: number[];
+  lastError?: string;
+}
+
 export interface Deployment {
   id: string;
   app: string;
@@ -116,6 +127,7 @@ export interface Deployment {
   outcome?: Outcome;
   steps: StepAttempt[];
   smoke?: SmokeReport;
+  verification?: VerificationProgress;
   /** A step that is waiting on the cloud asks to be looked at again no earlier than this. */
   nextAttemptAt?: string;
   /** Last time a checkpoint was reached; the progress deadline counts from here. */

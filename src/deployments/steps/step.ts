@@ -3,6 +3,7 @@ import type { ComputePort, EdgePort, ReleaseTarget, StepResult, WorkloadPort } f
 import type { SmokeTester } from '../../smoke/smoke-tester';
 import type { EdgeVerifier } from '../../smoke/edge-verifier';
 import type { ModelEvidence } from '../../smoke/model-evidence';
+import type { EdgeSampler } from '../../smoke/edge-sampler';
 import type { DeploymentStore } from '../../store/deployment-store';
 import { resourceName } from '../domain/names';
 import type { Deployment, ReleaseRef, StepName } from '../domain/deployment';
@@ -16,7 +17,7 @@ export interface StepContext {
 /** What a step did: its result, and what else to record with its checkpoint. */
 export interface StepExecution {
   result: StepResult;
-  patch?: Partial<Pick<Deployment, 'greenEndpoint' | 'smoke' | 'appBeforeFlip'>>;
+  patch?: Partial<Pick<Deployment, 'greenEndpoint' | 'smoke' | 'appBeforeFlip' | 'verification'>>;
 }
 
 export interface Step {
@@ -32,6 +33,7 @@ export interface StepDeps {
   smoke: SmokeTester;
   verifier: EdgeVerifier;
   evidence: Pick<ModelEvidence, 'reference' | 'artifact'>;
+  sampler: Pick<EdgeSampler, 'sample'>;
 }
 
 export const greenTarget = (d: Deployment): ReleaseTarget =>

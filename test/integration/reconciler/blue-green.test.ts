@@ -133,6 +133,23 @@ describe('failure at each step leads where DESIGN.md says', () => {
     expect(await h.store.getAppState('housing')).toMatchObject({ active: { release: 'v1' }, previous: null });
   });
 
+  it('errors through the edge during the verification window → RolledBack at once, edge back on blue', async () => {
+    const h = new Harness({ autoPromote: true });
+    await h.withActive('v1');
+    const { deployment } = await h.deploy('v2');
+    await h.runUntilPhase(deployment.id, 'Verifying');
+    h.verificationFails = true;
+    const done = await h.runToEnd(deployment.id);
+    expect(done.outcome).toMatchObject({
+      phase: 'RolledBack',
+      step: 'verify',
+      reason: expect.stringMatching(/20 of 20 requests through the edge failed.*503 upstream broken/),
+    });
+    expect(done.verification).toMatchObject({ samples: 20, errors: 20 });
+    expect(h.world.origin?.release).toBe('v1');
+    expect(h.world.running.has('housing-v2')).toBe(false);
+  });
+
   it('a step that never converges fails at the progress deadline with its last message', async () => {
     const h = new Harness({ autoPromote: true, progressDeadlineSeconds: 60 });
     await h.withActive('v1');
@@ -277,7 +294,7 @@ describe('step-by-step callers (CircleCI)', () => {
       for (let i = 0; i < 6; i++) await h.reconciler.tick(deployment.id);
     }
     expect(h.world.origin?.release).toBe('v2');
-    expect(calculatePhase((await h.store.get(deployment.id))!)).toBe('ScalingDownBlue');
+    await h.runUntilPhase(deployment.id, 'ScalingDownBlue');
     h.now += 60_000;
     await h.service.requestStep(deployment.id, 'cleanup', 'ci');
     const done = await h.runToEnd(deployment.id);

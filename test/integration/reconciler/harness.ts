@@ -18,11 +18,18 @@ export class Harness {
   readonly app: AppSpec;
   now = Date.parse('2026-01-01T00:00:00Z');
   smokePasses = true;
+  verificationFails = false;
   readonly reconciler: Reconciler;
   readonly service: DeploymentsService;
 
   constructor(app: Partial<AppSpec> = {}) {
-    this.app = appSpecSchema.parse({ name: 'housing', scaleDownDelaySeconds: 30, progressDeadlineSeconds: 60, ...app });
+    this.app = appSpecSchema.parse({
+      name: 'housing',
+      scaleDownDelaySeconds: 30,
+      progressDeadlineSeconds: 60,
+      verify: { windowSeconds: 2 },
+      ...app,
+    });
     const smoke = {
       run: async ({ endpoint }: { endpoint: string }) => this.smokeReport(endpoint),
     } as unknown as SmokeTester;
@@ -33,7 +40,15 @@ export class Harness {
       reference: () => ({ columns: [], holdout: [], labels: [], target: 'MEDV' }),
       artifact: async () => undefined,
     };
-    const steps = createSteps({ ...this.world, store: this.store, smoke, verifier, evidence });
+    const sampler = {
+      sample: async (_url: string, bodies: string[]) =>
+        bodies.map(() =>
+          this.verificationFails
+            ? { ok: false, ms: 1, error: '503 upstream broken' }
+            : { ok: true, release: this.world.servedRelease(), ms: 1 },
+        ),
+    };
+    const steps = createSteps({ ...this.world, store: this.store, smoke, verifier, evidence, sampler });
     this.reconciler = new Reconciler(
       this.store,
       steps,
