@@ -2,7 +2,13 @@ import type { VerificationProgress } from './deployment';
 import { foldSamples, judgeVerification, type VerificationPolicy } from './verification';
 
 const policy: VerificationPolicy = { windowSeconds: 5, maxErrorRate: 0.05, p95BudgetMs: 100, samplesPerTick: 20 };
-const empty: VerificationProgress = { propagatedAt: '2026-01-01T00:00:00Z', samples: 0, errors: 0, wrongRelease: 0, latenciesMs: [] };
+const empty: VerificationProgress = {
+  propagatedAt: '2026-01-01T00:00:00Z',
+  samples: 0,
+  errors: 0,
+  wrongRelease: 0,
+  latenciesMs: [],
+};
 const ok = (ms = 5) => ({ ok: true, release: 'v2', ms });
 const bad = { ok: false, ms: 3, error: '503 broken' };
 
