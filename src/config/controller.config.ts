@@ -28,6 +28,8 @@ const envSchema = z.object({
   CUTOVER_PROGRESS_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86_400).optional(),
   /** Comma-separated folders the default app's model artifacts may come from. */
   CUTOVER_ARTIFACT_DIRS: z.string().min(1).optional(),
+  /** The predictor entry the local provider runs for every release (compiled JS). */
+  CUTOVER_PREDICTOR_MAIN: z.string().min(1).optional(),
 });
 
 export interface ControllerConfig {
@@ -43,6 +45,7 @@ export interface ControllerConfig {
   apps: AppSpec[];
   /** Working directory that relative artifact paths resolve against. */
   workDir: string;
+  local: { predictorMain?: string };
 }
 
 export const CONTROLLER_CONFIG = Symbol('ControllerConfig');
@@ -58,7 +61,11 @@ export function loadControllerConfig(
   if (!parsed.success) throw new ControllerConfigError(`invalid controller configuration: ${describe(parsed.error)}`);
   const e = parsed.data;
   const stateDir = resolve(cwd, e.CUTOVER_STATE_DIR);
-  const apps = e.CUTOVER_APPS_FILE ? readApps(resolve(cwd, e.CUTOVER_APPS_FILE), readFile) : [defaultApp(e)];
+  const fromFile = e.CUTOVER_APPS_FILE
+    ? readApps(resolve(cwd, e.CUTOVER_APPS_FILE), readFile)
+    : [{ name: DEFAULT_APP }];
+  // The environment's overrides apply to the default app, whether or not it comes from a file.
+  const apps = fromFile.map((app) => (app.name === DEFAULT_APP ? withEnvOverrides(app, e) : appSpecSchema.parse(app)));
   return {
     provider: e.CUTOVER_PROVIDER,
     listen: { host: e.CUTOVER_HOST, port: e.CUTOVER_PORT },
@@ -72,20 +79,24 @@ export function loadControllerConfig(
     logLevel: e.CUTOVER_LOG_LEVEL,
     apps,
     workDir: cwd,
+    local: { predictorMain: e.CUTOVER_PREDICTOR_MAIN && resolve(cwd, e.CUTOVER_PREDICTOR_MAIN) },
   };
 }
 
-function defaultApp(e: z.infer<typeof envSchema>): AppSpec {
+function withEnvOverrides(app: Partial<AppSpec> & { name: string }, e: z.infer<typeof envSchema>): AppSpec {
   const dirs = e.CUTOVER_ARTIFACT_DIRS?.split(',')
     .map((d) => d.trim())
     .filter(Boolean);
   return appSpecSchema.parse({
-    name: DEFAULT_APP,
+    ...app,
     ...defined({
       scaleDownDelaySeconds: e.CUTOVER_SCALE_DOWN_DELAY_SECONDS,
       progressDeadlineSeconds: e.CUTOVER_PROGRESS_DEADLINE_SECONDS,
     }),
-    local: defined({ edgePort: e.CUTOVER_EDGE_PORT, edgeAdminPort: e.CUTOVER_EDGE_ADMIN_PORT, artifactDirs: dirs }),
+    local: {
+      ...app.local,
+      ...defined({ edgePort: e.CUTOVER_EDGE_PORT, edgeAdminPort: e.CUTOVER_EDGE_ADMIN_PORT, artifactDirs: dirs }),
+    },
   });
 }
 

@@ -53,6 +53,16 @@ export class DeploymentsController {
     return toView(deployment);
   }
 
+  @Get('apps/:app/releases')
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary:
+      'The release ledger: artifact, sha256, model and its metrics, commit, and every deployment of each release',
+  })
+  async releases(@Param() p: AppParamDto) {
+    return { releases: await this.deployments.releases(p.app) };
+  }
+
   @Get('apps/:app/deployments')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'Deployment history, newest first, paginated with an opaque cursor' })

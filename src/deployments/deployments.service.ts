@@ -27,6 +27,8 @@ import { describeReleaseIdProblem } from './domain/names';
 import { decideStepRequest } from './domain/step-requests';
 import { failedGates, needsOverride } from './domain/decide-next-step';
 import { DeploymentDriver, DEPLOYMENT_DRIVER } from './deployment-driver';
+import { ModelEvidence } from '../smoke/model-evidence';
+import { describeLedger, type LedgerEntry } from './release-ledger';
 
 export interface AppStatus {
   app: string;
@@ -60,6 +62,7 @@ export class DeploymentsService {
     @Inject(ARTIFACT_POLICY) private readonly artifacts: ArtifactPolicy,
     @Inject(EDGE_PORT) private readonly edge: EdgePort,
     @Inject(DEPLOYMENT_DRIVER) private readonly driver: DeploymentDriver,
+    private readonly evidence: ModelEvidence,
   ) {
     this.apps = new Map(config.apps.map((a) => [a.name, a]));
   }
@@ -131,15 +134,28 @@ export class DeploymentsService {
       if (winner?.release === input.release) return { deployment: winner, created: false };
       throw err;
     }
+    const model = await this.evidence.artifact(artifact.artifact);
     await this.store.recordRelease({
       app: app.name,
       release: input.release,
       artifact: artifact.artifact,
       artifactSha256: artifact.sha256,
+      modelVersion: model ? `${model.name}-${model.version}` : undefined,
       commit: input.commit,
       firstDeploymentId: stored.id,
       createdAt: stored.createdAt,
-      record: { trigger },
+      record: {
+        trigger,
+        ...(model && {
+          model: {
+            name: model.name,
+            version: model.version,
+            features: model.features,
+            algorithm: model.provenance.algorithm,
+            holdout: model.metrics.holdout,
+          },
+        }),
+      },
     });
     this.driver.wake(stored.id);
     return { deployment: stored, created: true };
@@ -168,6 +184,24 @@ export class DeploymentsService {
 
   async listApps(): Promise<AppStatus[]> {
     return Promise.all([...this.apps.keys()].map((name) => this.appStatus(name)));
+  }
+
+  /** Every release of the app with its record and what each of its deployments did. */
+  async releases(appName: string): Promise<LedgerEntry[]> {
+    const app = this.app(appName);
+    const [releases, history] = await Promise.all([this.store.listReleases(app.name), this.allDeployments(app.name)]);
+    return describeLedger(releases, history);
+  }
+
+  private async allDeployments(app: string): Promise<Deployment[]> {
+    const all: Deployment[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.list(app, { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && all.length < 10_000);
+    return all;
   }
 
   async get(id: string): Promise<Deployment> {
@@ -201,7 +235,10 @@ export class DeploymentsService {
       d.allowedThrough = decision.allowedThrough;
       // The deadline counts from the request: time spent waiting for CI is not the cloud's.
       d.progressAt = new Date().toISOString();
-      if (step === 'promote') d.checkpoints.promotionApproved ??= d.progressAt;
+      if (step === 'promote' && !d.checkpoints.promotionApproved) {
+        d.checkpoints.promotionApproved = d.progressAt;
+        d.approvedBy = actor;
+      }
       return [{ type: 'step.requested', data: { step, by: actor } }];
     });
     this.driver.wake(id);
@@ -232,6 +269,7 @@ export class DeploymentsService {
       }
       if (!d.checkpoints.promotionApproved) {
         d.checkpoints.promotionApproved = now;
+        d.approvedBy = actor;
         events.push({ type: 'promoted', data: { by: actor } });
       }
       if (events.length === 0) return null;

@@ -117,6 +117,8 @@ export interface Deployment {
   allowedThrough: PublicStep | 'all' | 'none';
   /** The deployment says green's features differ from blue's on purpose (the schema gate allows it). */
   declaredFeatureChange?: boolean;
+  /** Who approved the promotion (an operator, or CI through the promote step). */
+  approvedBy?: string;
   /** An operator promoted past failed non-critical gates. */
   override?: { by: string; at: string; gates: string[]; reason?: string };
   /** The app's active/previous releases just before the flip, restored if the flip is undone. */

@@ -59,7 +59,7 @@ const dist = (...parts: string[]) => join(PROJECT_ROOT, 'dist', ...parts);
       useFactory: (config: ControllerConfig, db: Client) =>
         new LocalWorkload({
           db,
-          predictorMain: dist('predictor', 'src', 'main.js'),
+          predictorMain: config.local.predictorMain ?? dist('predictor', 'src', 'main.js'),
           stateDir: config.stateDir,
           allowedArtifactDirs: [
             ...new Set(config.apps.flatMap((a) => a.local.artifactDirs.map((d) => resolve(config.workDir, d)))),

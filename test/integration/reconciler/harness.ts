@@ -63,7 +63,7 @@ export class Harness {
       wake: () => undefined,
       driveUntilFinished: (id: string) => this.runToEnd(id).then(() => undefined),
     };
-    this.service = new DeploymentsService(config, this.store, artifacts, this.world.edge, driver);
+    this.service = new DeploymentsService(config, this.store, artifacts, this.world.edge, driver, evidence as never);
   }
 
   /** An app already serving `release` (as after an earlier deployment). */
