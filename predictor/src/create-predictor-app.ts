@@ -5,6 +5,8 @@ import { PredictorModule } from './app.module';
 import type { PredictorConfig } from './config/predictor.config';
 import { PredictorMetrics } from './metrics/predictor-metrics.service';
 import { registerPredictRoute } from './predict/predict.route';
+
+type Observer = { observe(seconds: number): void };
 import { PredictService } from './predict/predict.service';
 
 /** Builds the predictor app (not listening yet), shared by main.ts and the tests. */
@@ -27,9 +29,18 @@ export async function createPredictorApp(config: PredictorConfig): Promise<NestF
   // (Nest's own parsers are off: `bodyParser: false` leaves Fastify's JSON parser in charge.)
   fastify.removeContentTypeParser('text/plain');
   registerPredictRoute(fastify, app.get(PredictService));
+  // One labelled child per (route, method, status), looked up by a string key: prom-client would
+  // otherwise hash the label object on every request, a visible share of a single-row /predict.
+  const timers = new Map<string, Observer>();
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.requestDuration.observe({ route, method: req.method, status: reply.statusCode }, reply.elapsedTime / 1000);
+    const key = `${route} ${req.method} ${reply.statusCode}`;
+    let timer = timers.get(key);
+    if (!timer) {
+      timer = metrics.requestDuration.labels({ route, method: req.method, status: reply.statusCode });
+      timers.set(key, timer);
+    }
+    timer.observe(reply.elapsedTime / 1000);
     done();
   });
   return app;

@@ -9,11 +9,14 @@ import { ARTIFACT_POLICY } from '../artifact-policy';
 import { COMPUTE_PORT, EDGE_PORT, WORKLOAD_PORT } from '../ports';
 import { LocalCompute } from './compute/local-compute';
 import { LocalEdge } from './edge-client/local-edge';
+import { syncEdgeOrigin } from './edge-origin-sync';
 import { LocalArtifactPolicy } from './local-artifact-policy';
 import { LocalWorkload } from './workload/local-workload';
 import { WorkloadSupervisor } from './workload/workload-supervisor';
 
 const SUPERVISOR = Symbol('WorkloadSupervisor');
+/** How often the edge is checked against where its release answers. */
+const ORIGIN_SYNC_MS = 2_000;
 
 /**
  * Starts the edge of every app, re-adopts predictor processes a previous controller left
@@ -29,19 +32,33 @@ export class LocalLifecycle implements OnApplicationBootstrap, OnApplicationShut
     @Inject(WORKLOAD_PORT) private readonly workload: LocalWorkload,
   ) {}
 
+  private syncTimer?: NodeJS.Timeout;
+
   async onApplicationBootstrap(): Promise<void> {
     const report = await this.supervisor.adopt();
     this.logger.log({ msg: 'predictor processes adopted', ...report });
     this.supervisor.start();
     for (const app of this.config.apps) await this.edge.ensureStarted(app.name);
+    this.syncTimer = setInterval(() => void this.syncEdges(), ORIGIN_SYNC_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.syncTimer);
     await this.supervisor.stop();
+  }
+
+  private async syncEdges(): Promise<void> {
+    for (const app of this.config.apps) {
+      await syncEdgeOrigin(app.name, this.edge, this.workload, structuredLogger('EdgeOriginSync')).catch(
+        (err: unknown) =>
+          this.logger.warn({ app: app.name, msg: `edge origin sync failed: ${(err as Error).message}` }),
+      );
+    }
   }
 
   /** Everything this provider runs: predictors (kept wanted, so the next start restores them) and edges. */
   async stopEverything(): Promise<void> {
+    clearInterval(this.syncTimer);
     const stopped = await this.workload.stopProcesses();
     for (const app of this.config.apps) await this.edge.stop(app.name);
     this.logger.log({ msg: `stopped ${stopped.length} release process(es) and the edge`, stopped });

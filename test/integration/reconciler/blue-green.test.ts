@@ -239,6 +239,45 @@ describe('operator actions', () => {
   });
 });
 
+describe('release gates that are not critical', () => {
+  it('hold the deployment, even with autoPromote, until an operator overrides; the override is recorded', async () => {
+    const h = new Harness({ autoPromote: true });
+    await h.withActive('v1');
+    h.shiftFails = true;
+    const { deployment } = await h.deploy('v2');
+    await h.runUntilPhase(deployment.id, 'AwaitingPromotion');
+    for (let i = 0; i < 5; i++) await h.reconciler.tick(deployment.id);
+    expect(h.world.origin?.release).toBe('v1');
+    await expect(h.service.promote(deployment.id, 'dana')).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      details: { failedGates: ['prediction-shift'] },
+    });
+    await h.service.promote(deployment.id, 'dana', { override: true, reason: 'new seed' });
+    const done = await h.runToEnd(deployment.id);
+    expect(done).toMatchObject({
+      approvedBy: 'dana',
+      override: { by: 'dana', gates: ['prediction-shift'], reason: 'new seed' },
+    });
+    expect(h.world.origin?.release).toBe('v2');
+  });
+
+  it('an operator can re-run the smoke test of a waiting deployment; a pass then promotes on its own', async () => {
+    const h = new Harness({ autoPromote: true });
+    await h.withActive('v1');
+    h.shiftFails = true;
+    const { deployment } = await h.deploy('v2');
+    await h.runUntilPhase(deployment.id, 'AwaitingPromotion');
+    expect(h.smokeRuns).toBe(1);
+    h.shiftFails = false;
+    await h.service.rerunSmokeTest(deployment.id, 'dana');
+    const done = await h.runToEnd(deployment.id);
+    expect(h.smokeRuns).toBe(2);
+    expect(calculatePhase(done)).toBe('Succeeded');
+    expect(h.world.origin?.release).toBe('v2');
+    await expect(h.service.rerunSmokeTest(deployment.id, 'dana')).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
+});
+
 describe('one deployment in flight per app', () => {
   it('the same release again answers with the one in flight; another release gets DEPLOYMENT_IN_FLIGHT naming it', async () => {
     const h = new Harness();

@@ -18,6 +18,9 @@ export class Harness {
   readonly app: AppSpec;
   now = Date.parse('2026-01-01T00:00:00Z');
   smokePasses = true;
+  /** A non-critical gate that fails (prediction shift), as a model retrained with another seed would. */
+  shiftFails = false;
+  smokeRuns = 0;
   verificationFails = false;
   readonly reconciler: Reconciler;
   readonly service: DeploymentsService;
@@ -128,6 +131,13 @@ export class Harness {
       critical: true,
       message: this.smokePasses ? 'ok' : '3 of 12 golden cases off',
     };
-    return { passed: this.smokePasses, startedAt: at, finishedAt: at, target: endpoint, checks: [check] };
+    this.smokeRuns++;
+    const shift = {
+      name: 'prediction-shift',
+      passed: !this.shiftFails,
+      critical: false,
+      message: this.shiftFails ? 'predictions moved too far' : 'ok',
+    };
+    return { passed: this.smokePasses, startedAt: at, finishedAt: at, target: endpoint, checks: [check, shift] };
   }
 }
