@@ -1,8 +1,8 @@
-import { createClient } from '@libsql/client';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../predictor/src/project-paths';
+// Belt and braces after a failed test: every pid the state dir recorded, if still ours.
+import { killLeftovers } from '../../scripts/bench/controller';
 import { freePort } from './free-port';
 import { spawnAndWaitForReady, type ManagedProcess } from './processes';
 import { makeTempDir, type TempDir } from './temp-dir';
@@ -107,36 +107,4 @@ export async function startController(env: Record<string, string> = {}): Promise
     },
   );
   return controller;
-}
-
-/** Belt and braces after a failed test: every pid this state dir recorded, if still ours. */
-export async function killLeftovers(stateDir: string): Promise<number> {
-  const pids: { pid: number; marker: string }[] = [];
-  const dbFile = join(stateDir, 'state.db');
-  if (existsSync(dbFile)) {
-    const db = createClient({ url: pathToFileURL(dbFile).href });
-    try {
-      const rows = (await db.execute('SELECT name, pid FROM local_workloads')).rows;
-      for (const r of rows)
-        if (r.pid) pids.push({ pid: Number(r.pid), marker: `--cutover-workload=${String(r.name)}` });
-    } catch {
-      // A broken database has nothing more to tell.
-    } finally {
-      db.close();
-    }
-  }
-  const edgePid = join(stateDir, 'edge', 'housing', 'edge.pid');
-  if (existsSync(edgePid)) pids.push({ pid: Number(readFileSync(edgePid, 'utf8')), marker: '--cutover-edge=housing' });
-  let killed = 0;
-  for (const { pid, marker } of pids) {
-    const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
-    if (!cmdline.split('\0').includes(marker)) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-      killed++;
-    } catch {
-      // Already gone.
-    }
-  }
-  return killed;
 }
