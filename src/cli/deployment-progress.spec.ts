@@ -60,12 +60,13 @@ describe('wait verdicts on the event stream', () => {
     return undefined;
   };
 
-  it('step <s> is done at its checkpoint: promote only once the edge is verified, cleanup once blue is retired', () => {
+  it('step <s> is done at its checkpoint: promote once the edge is verified, cleanup once blue is retired and the deployment finished', () => {
     expect(firstVerdict(stepDone('provision'))).toEqual({ at: '4', ok: true, because: 'step-done' });
     expect(firstVerdict(stepDone('deploy'))).toEqual({ at: '10', ok: true, because: 'step-done' });
     expect(firstVerdict(stepDone('smoke-test'))).toEqual({ at: '12', ok: true, because: 'step-done' });
     expect(firstVerdict(stepDone('promote'))).toEqual({ at: '18', ok: true, because: 'step-done' });
-    expect(firstVerdict(stepDone('cleanup'))).toEqual({ at: '20', ok: true, because: 'step-done' });
+    // cleanup waits past blueRetired (event 20) for the deployment to finish (22): the next pipeline must not find it in flight.
+    expect(firstVerdict(stepDone('cleanup'))).toEqual({ at: '22', ok: true, because: 'step-done' });
   });
 
   it('a step fails as soon as the deployment gets an outcome, before unwinding ends', () => {

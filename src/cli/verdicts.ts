@@ -47,11 +47,16 @@ export const deployWait: WaitRule = (s) => {
   return undefined;
 };
 
-/** `step <step>`: until the step's checkpoint is reached; any outcome is a failure. */
+/**
+ * `step <step>`: until the step's checkpoint is reached; any outcome is a failure. `cleanup`,
+ * the last step, also waits for the deployment to finish, so the next pipeline's first step
+ * does not find this one still in flight.
+ */
 export const stepDone =
   (step: PublicStep): WaitRule =>
   (s) => {
-    if (s.checkpoints.has(PUBLIC_STEP_DONE_AT[step])) return { ok: true, because: 'step-done' };
+    const reached = s.checkpoints.has(PUBLIC_STEP_DONE_AT[step]);
+    if (reached && (step !== 'cleanup' || s.finished)) return { ok: true, because: 'step-done' };
     if (s.outcome) return { ok: false, because: 'outcome' };
     if (s.finished) return { ok: false, because: 'finished' };
     return undefined;
