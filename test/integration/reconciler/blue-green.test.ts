@@ -150,6 +150,17 @@ describe('failure at each step leads where DESIGN.md says', () => {
     expect(h.world.running.has('housing-v2')).toBe(false);
   });
 
+  it("an app's first release failing verification finishes: nothing to go back to, so what users have stays up", async () => {
+    const h = new Harness({ autoPromote: true });
+    const { deployment } = await h.deploy('v1');
+    await h.runUntilPhase(deployment.id, 'Verifying');
+    h.verificationFails = true;
+    const done = await h.runToEnd(deployment.id);
+    expect(done.outcome).toMatchObject({ phase: 'RolledBack', step: 'verify' });
+    expect(h.world.origin?.release).toBe('v1');
+    expect(h.world.running.has('housing-v1')).toBe(true);
+  });
+
   it('a step that never converges fails at the progress deadline with its last message', async () => {
     const h = new Harness({ autoPromote: true, progressDeadlineSeconds: 60 });
     await h.withActive('v1');
