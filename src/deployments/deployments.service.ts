@@ -25,6 +25,7 @@ import {
 } from './domain/errors';
 import { describeReleaseIdProblem } from './domain/names';
 import { decideStepRequest } from './domain/step-requests';
+import { decideRollbackRequest } from './domain/rollback-request';
 import { failedGates, needsOverride } from './domain/decide-next-step';
 import { DeploymentDriver, DEPLOYMENT_DRIVER } from './deployment-driver';
 import { ModelEvidence } from '../smoke/model-evidence';
@@ -315,7 +316,8 @@ export class DeploymentsService {
 
   /**
    * Back to the previous release. While the last deployment still keeps blue running, that is a
-   * flip back; otherwise the previous release is deployed again from its recorded artifact.
+   * flip back; otherwise the previous release is deployed again from its recorded artifact. A
+   * rollback already under way answers for a second one, so racing calls make one flip back.
    */
   async rollback(
     appName: string,
@@ -324,11 +326,9 @@ export class DeploymentsService {
   ): Promise<{ deployment: Deployment; created: boolean }> {
     const app = this.app(appName);
     const inFlight = await this.store.findInFlight(app.name);
-    if (inFlight && !inFlight.outcome) {
-      const canFlipBack = inFlight.checkpoints.edgeFlipped && inFlight.blue && (!to || to === inFlight.blue.release);
-      if (!canFlipBack) {
-        throw new DeploymentInFlight(app.name, { id: inFlight.id, release: inFlight.release });
-      }
+    const decision = decideRollbackRequest(inFlight, to);
+    if (inFlight && decision.kind === 'already-going-back') return { deployment: inFlight, created: false };
+    if (inFlight && decision.kind === 'flip-back') {
       const deployment = await updateDeployment(this.store, inFlight.id, (d) => {
         if (d.outcome) return null;
         d.outcome = { phase: 'RolledBack', reason: `rolled back by ${actor}`, at: new Date().toISOString(), by: actor };
@@ -362,9 +362,18 @@ export class DeploymentsService {
       },
       new Date(),
     );
-    const stored = await this.store.insert(deployment, [
-      { type: 'created', data: { release: targetRelease, by: actor, rollback: true } },
-    ]);
+    let stored: Deployment;
+    try {
+      stored = await this.store.insert(deployment, [
+        { type: 'created', data: { release: targetRelease, by: actor, rollback: true } },
+      ]);
+    } catch (err) {
+      // Lost a race with the same rollback: answer with the winner, so a retry redeploys once.
+      const winner = err instanceof DeploymentInFlight ? await this.store.findInFlight(app.name) : undefined;
+      if (winner?.kind === 'rollback' && winner.release === targetRelease)
+        return { deployment: winner, created: false };
+      throw err;
+    }
     this.driver.wake(stored.id);
     return { deployment: stored, created: true };
   }

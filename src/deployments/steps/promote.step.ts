@@ -11,6 +11,10 @@ export class PromoteStep implements Step {
     const endpoint = (await this.deps.workload.findEndpoint(greenTarget(d))) ?? d.greenEndpoint;
     if (!endpoint) return failed(`green ${d.release} is not running; refusing to send users to it`);
     const before = await this.deps.store.getAppState(d.app);
+    // An abort or rollback recorded since this step began wins: users are not sent to a green
+    // that is about to be torn down, only to be flipped back (the unwind restores blue anyway).
+    const outcome = (await this.deps.store.get(d.id))?.outcome;
+    if (outcome) return failed(`deployment is ${outcome.phase}; the edge stays on blue`);
     const result = await this.deps.edge.routeTo(d.app, { release: d.release, endpoint });
     if (result.status !== 'done') return { result };
     // Captured once: a retried promote must not overwrite it with the post-flip state.
