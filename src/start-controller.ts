@@ -5,7 +5,13 @@ import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import { TokenRegistry } from './auth/token-registry';
-import { answerClientError, answerFrameworkError, MAX_PARAM_LENGTH } from './http/framework-errors';
+import {
+  answerClientError,
+  answerConnect,
+  answerFrameworkError,
+  answerUnmetExpectation,
+  MAX_PARAM_LENGTH,
+} from './http/framework-errors';
 import type { ControllerConfig } from './config/controller.config';
 import { LocalLifecycle } from './providers/local/local-provider.module';
 import { ReconcilerService } from './reconciler/reconciler.service';
@@ -40,6 +46,8 @@ export async function startController(config: ControllerConfig): Promise<Running
   // JSON is the only body the API takes: without this, a text/plain body would reach the
   // routes as a string (a confusing 400) instead of being answered with 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // What Node answers by itself (an unmet Expect, a CONNECT) gets the stable error body too.
+  app.getHttpAdapter().getInstance().server.on('checkExpectation', answerUnmetExpectation).on('connect', answerConnect);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -3,6 +3,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { PredictorModule } from './app.module';
 import type { PredictorConfig } from './config/predictor.config';
+import {
+  answerClientError,
+  answerConnect,
+  answerFrameworkError,
+  answerUnmetExpectation,
+} from './errors/framework-answers';
 import { PredictorMetrics } from './metrics/predictor-metrics.service';
 import { registerPredictRoute } from './predict/predict.route';
 
@@ -15,6 +21,9 @@ export async function createPredictorApp(config: PredictorConfig): Promise<NestF
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Keep-alive sockets are closed when idle on shutdown so draining does not wait on them.
     forceCloseConnections: 'idle',
+    // A malformed URL or request line gets the stable error body too, not Fastify's own.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(PredictorModule.forConfig(config), adapter, {
     bufferLogs: true,
@@ -28,6 +37,9 @@ export async function createPredictorApp(config: PredictorConfig): Promise<NestF
   // strings to the routes instead of answering 415. Prototype-poisoning keys are refused.
   // (Nest's own parsers are off: `bodyParser: false` leaves Fastify's JSON parser in charge.)
   fastify.removeContentTypeParser('text/plain');
+  // What Node answers by itself (an unmet Expect, a CONNECT) gets the stable error body too.
+  fastify.server.on('checkExpectation', answerUnmetExpectation);
+  fastify.server.on('connect', answerConnect);
   registerPredictRoute(fastify, app.get(PredictService));
   // One labelled child per (route, method, status), looked up by a string key: prom-client would
   // otherwise hash the label object on every request, a visible share of a single-row /predict.
