@@ -40,7 +40,9 @@ export async function startController(config: ControllerConfig): Promise<Running
       clientErrorHandler: answerClientError,
     }),
     // Nest's parsers would add a form parser; Fastify's JSON parser is the one the API needs.
-    { bufferLogs: true, bodyParser: false },
+    // A failed boot (a state database that cannot be opened, say) rejects instead of Nest
+    // exiting the process itself: main says why in one line, and an in-process caller survives.
+    { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
   // JSON is the only body the API takes: without this, a text/plain body would reach the

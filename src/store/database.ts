@@ -1,5 +1,5 @@
-import { createClient, type Client } from '@libsql/client';
-import { mkdirSync } from 'node:fs';
+import { createClient, LibsqlError, type Client } from '@libsql/client';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -30,8 +30,21 @@ export async function openDatabase(path: string, migrations: readonly Migration[
     return client;
   } catch (err) {
     client?.close();
-    throw new StoreUnavailable(`cannot open the state database ${file}: ${(err as Error).message}`);
+    throw new StoreUnavailable(
+      `cannot open the state database ${file}: ${describeOpenFailure(file, err)}. ` +
+        'The controller will not start without it, so that it never loses track of a deployment. ' +
+        'Restore the file from a backup, or move it aside to start with an empty history ' +
+        '(releases still running must then be stopped by hand), or set CUTOVER_STATE_DIR to another directory.',
+    );
   }
+}
+
+/** The cause in the operator's words where SQLite's are cryptic. */
+function describeOpenFailure(file: string, err: unknown): string {
+  const message = (err as Error).message;
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return 'it is a directory, not a file';
+  if (err instanceof LibsqlError && err.code === 'SQLITE_NOTADB') return `it is not an SQLite database (${message})`;
+  return message;
 }
 
 async function migrate(client: Client, migrations: readonly Migration[]): Promise<void> {
