@@ -14,6 +14,7 @@ import {
 } from './http/framework-errors';
 import type { ControllerConfig } from './config/controller.config';
 import { LocalLifecycle } from './providers/local/local-provider.module';
+import { EDGE_PORT, type EdgePort } from './providers/ports';
 import { ReconcilerService } from './reconciler/reconciler.service';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -22,6 +23,8 @@ export interface RunningController {
   app: NestFastifyApplication;
   url: string;
   tokensCreated: boolean;
+  /** Per app, the URL users hit: the local edge, or CloudFront (or the app's custom domain). */
+  edgeUrls: Record<string, string>;
   /** Closes the controller; with `everything` on the local provider, also its releases and edge. */
   stop(opts: { everything: boolean }): Promise<void>;
 }
@@ -76,5 +79,7 @@ export async function startController(config: ControllerConfig): Promise<Running
     }
     await app.close();
   };
-  return { app, url: `http://${config.listen.host}:${port}`, tokensCreated: created, stop };
+  const edge = app.get<EdgePort>(EDGE_PORT);
+  const edgeUrls = Object.fromEntries(config.apps.map((a) => [a.name, edge.publicUrl(a.name)]));
+  return { app, url: `http://${config.listen.host}:${port}`, tokensCreated: created, edgeUrls, stop };
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { DNS1123_LABEL, MAX_APP_LENGTH } from '../deployments/domain/names';
 
+/** An absolute path inside an image made of plain segments: nothing a shell or YAML reads twice. */
+export const IMAGE_MODEL_PATH = /^(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
+/** CloudFormation stack names. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
 /** Every release gate can be switched off, and marked critical (fails the deployment) or not (needs an override). */
 function gate(defaults: { critical: boolean }) {
   return z.object({ enabled: z.boolean().default(true), critical: z.boolean().default(defaults.critical) });
@@ -69,6 +74,22 @@ export const appSpecSchema = z.object({
       edgeAdminPort: z.number().int().min(1).max(65_535).default(8081),
       /** Model artifacts a release may name, relative to the working directory. */
       artifactDirs: z.array(z.string().min(1)).min(1).default(['predictor/models']),
+    })
+    .prefault({}),
+  aws: z
+    .object({
+      /** The CloudFormation stack made from cloudformation/edge.yaml. Default: cutover-edge-<app>. */
+      edgeStack: z.string().regex(STACK_NAME, 'must be a CloudFormation stack name').optional(),
+      /** What users hit. Default: the edge stack's PublicUrl output; set it for a custom domain in front. */
+      publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      /** The model file inside a release's image (predictor/Dockerfile ships predictor/models under /app). */
+      modelPath: z
+        .string()
+        .max(255)
+        .regex(IMAGE_MODEL_PATH, 'must be an absolute path of plain segments')
+        .default('/app/predictor/models/housing-v2.json'),
+      /** Repositories (`registry/name`, no tag) a release's image may come from; empty: any. */
+      imageRepositories: z.array(z.string().min(1).max(255)).max(20).default([]),
     })
     .prefault({}),
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { appSpecSchema, DEFAULT_APP, type AppSpec } from './app-spec';
+import { readAwsConfig, type AwsConfig } from './aws.config';
 
 /**
  * Everything the controller reads from its environment, validated once at boot. Nothing else
@@ -30,6 +31,10 @@ const envSchema = z.object({
   CUTOVER_ARTIFACT_DIRS: z.string().min(1).optional(),
   /** The predictor entry the local provider runs for every release (compiled JS). */
   CUTOVER_PREDICTOR_MAIN: z.string().min(1).optional(),
+  /** API requests a minute per token (per client address without a valid one); 0 turns the limit off. */
+  CUTOVER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** Requests a caller may send at once before the per-minute rate applies. */
+  CUTOVER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
 });
 
 export interface ControllerConfig {
@@ -46,6 +51,10 @@ export interface ControllerConfig {
   /** Working directory that relative artifact paths resolve against. */
   workDir: string;
   local: { predictorMain?: string };
+  /** A token bucket per API caller; null when CUTOVER_RATE_LIMIT_PER_MINUTE is 0. */
+  rateLimit: { perMinute: number; burst: number } | null;
+  /** The aws provider's settings; null on local. */
+  aws: AwsConfig | null;
 }
 
 export const CONTROLLER_CONFIG = Symbol('ControllerConfig');
@@ -66,6 +75,12 @@ export function loadControllerConfig(
     : [{ name: DEFAULT_APP }];
   // The environment's overrides apply to the default app, whether or not it comes from a file.
   const apps = fromFile.map((app) => (app.name === DEFAULT_APP ? withEnvOverrides(app, e) : appSpecSchema.parse(app)));
+  let aws: AwsConfig | null = null;
+  if (e.CUTOVER_PROVIDER === 'aws') {
+    const read = readAwsConfig(env, cwd);
+    if ('problems' in read) throw new ControllerConfigError(`invalid aws configuration: ${read.problems.join('; ')}`);
+    aws = read.config;
+  }
   return {
     provider: e.CUTOVER_PROVIDER,
     listen: { host: e.CUTOVER_HOST, port: e.CUTOVER_PORT },
@@ -73,14 +88,27 @@ export function loadControllerConfig(
     databaseFile: resolve(stateDir, 'state.db'),
     tokensFile: resolve(cwd, e.CUTOVER_TOKENS_FILE ?? resolve(stateDir, 'tokens.json')),
     reconcileIntervalMs: e.CUTOVER_RECONCILE_INTERVAL_MS,
-    bootstrap: e.CUTOVER_BOOTSTRAP_RELEASE
-      ? { release: e.CUTOVER_BOOTSTRAP_RELEASE, artifact: e.CUTOVER_BOOTSTRAP_ARTIFACT }
-      : null,
+    bootstrap: bootstrapRelease(e, env),
     logLevel: e.CUTOVER_LOG_LEVEL,
     apps,
     workDir: cwd,
     local: { predictorMain: e.CUTOVER_PREDICTOR_MAIN && resolve(cwd, e.CUTOVER_PREDICTOR_MAIN) },
+    rateLimit:
+      e.CUTOVER_RATE_LIMIT_PER_MINUTE > 0
+        ? { perMinute: e.CUTOVER_RATE_LIMIT_PER_MINUTE, burst: e.CUTOVER_RATE_LIMIT_BURST }
+        : null,
+    aws,
   };
+}
+
+/**
+ * Local: housing v1 from the repo's model file, so `npm start` serves at once. Aws: only an
+ * image named explicitly; the default artifact is a file no cluster can run.
+ */
+function bootstrapRelease(e: z.infer<typeof envSchema>, env: NodeJS.ProcessEnv): ControllerConfig['bootstrap'] {
+  if (!e.CUTOVER_BOOTSTRAP_RELEASE) return null;
+  if (e.CUTOVER_PROVIDER === 'aws' && env.CUTOVER_BOOTSTRAP_ARTIFACT === undefined) return null;
+  return { release: e.CUTOVER_BOOTSTRAP_RELEASE, artifact: e.CUTOVER_BOOTSTRAP_ARTIFACT };
 }
 
 function withEnvOverrides(app: Partial<AppSpec> & { name: string }, e: z.infer<typeof envSchema>): AppSpec {

@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import type { ControllerConfig } from '../config/controller.config';
-import { ControllerConfigError } from '../config/controller.config';
+import { AwsProviderModule } from './aws/aws-provider.module';
 import { LocalProviderModule } from './local/local-provider.module';
 
 /** One provider for the whole controller, chosen once from config; both bind the same ports. */
@@ -10,7 +10,7 @@ export class ProvidersModule {
       case 'local':
         return { module: ProvidersModule, imports: [LocalProviderModule], exports: [LocalProviderModule] };
       case 'aws':
-        throw new ControllerConfigError('CUTOVER_PROVIDER=aws: the aws provider is not built yet (tracked in issue 6)');
+        return { module: ProvidersModule, imports: [AwsProviderModule], exports: [AwsProviderModule] };
     }
   }
 }

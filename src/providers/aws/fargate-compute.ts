@@ -57,8 +57,9 @@ export class FargateCompute implements ComputePort {
     const nameProblem = describeProfileNameProblem(target.name);
     if (nameProblem) return failed(`fargate profile name "${target.name}" ${nameProblem}`);
     const desired = desiredProfile(target, this.options);
+    const lookedAt = this.now();
     const observed = await this.describe(target.name);
-    if (!observed) return this.create(desired);
+    if (!observed) return this.create(desired, lookedAt);
 
     const what = this.profileLabel(target.name);
     switch (observed.status) {
@@ -105,7 +106,8 @@ export class FargateCompute implements ComputePort {
     return progressing(`deleting ${what} (was ${observed.status})`, this.retry.deleting);
   }
 
-  private async create(desired: FargateProfileSpec): Promise<StepResult> {
+  /** `seenAbsentAt`: when EKS said the profile does not exist; a "created" one older than that is a replay. */
+  private async create(desired: FargateProfileSpec, seenAbsentAt: Date): Promise<StepResult> {
     const what = this.profileLabel(desired.fargateProfileName);
     for (let generation = 1; generation <= MAX_TOKEN_GENERATIONS; generation++) {
       let created: FargateProfile | undefined;
@@ -119,7 +121,7 @@ export class FargateCompute implements ComputePort {
         if (hasAwsErrorName(err, ...REFUSALS)) return failed(`EKS refused to create ${what}: ${quoteAwsError(err)}`);
         throw err;
       }
-      if (!isRememberedAnswer(created, this.now())) {
+      if (!isRememberedAnswer(created, this.now(), seenAbsentAt)) {
         return progressing(
           `creating ${what} selecting namespace ${desired.fargateProfileName} in subnets ${desired.subnets.join(', ')}`,
           this.retry.creating,

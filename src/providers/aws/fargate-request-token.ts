@@ -26,12 +26,17 @@ export function fargateRequestToken(spec: FargateProfileSpec, generation: number
 
 /** How old a "new" profile may look before it is taken for a remembered answer. */
 export const REMEMBERED_ANSWER_AGE_MS = 120_000;
+/** Clock difference tolerated between EKS's createdAt and ours. */
+const CLOCK_SKEW_MS = 5_000;
 
 /**
- * True when CreateFargateProfile answered with a profile created long before this call: EKS
- * replayed an earlier request with this token rather than creating anything now.
+ * True when CreateFargateProfile answered with a profile created before this call: EKS
+ * replayed an earlier request with this token rather than creating anything now. Either the
+ * profile is old, or it was created before the moment we saw that no such profile exists.
  */
-export function isRememberedAnswer(created: FargateProfile | undefined, now: Date): boolean {
+export function isRememberedAnswer(created: FargateProfile | undefined, now: Date, seenAbsentAt?: Date): boolean {
   if (!created?.createdAt) return false;
-  return now.getTime() - created.createdAt.getTime() > REMEMBERED_ANSWER_AGE_MS;
+  const createdAt = created.createdAt.getTime();
+  if (seenAbsentAt && createdAt < seenAbsentAt.getTime() - CLOCK_SKEW_MS) return true;
+  return now.getTime() - createdAt > REMEMBERED_ANSWER_AGE_MS;
 }

@@ -53,6 +53,7 @@ export class FakeKubeApi {
         ((ns, name) => ({ hostname: `k8s-${ns}-${name}-0123456789.eu-west-1.elb.amazonaws.com` })),
       badImage: options.badImage ?? /:(bad|missing)[-a-z0-9]*$/,
       crashingImage: options.crashingImage ?? /:crash[-a-z0-9]*$/,
+      kubelet: options.kubelet,
     };
     this.cluster = new KubeCluster(sim, options.now ?? (() => new Date()), options.namespaceTerminatingGets ?? 2);
   }

@@ -117,6 +117,7 @@ export class KubeCluster {
     if (specChanged) {
       entry.ticks = 0;
       entry.changedAt = this.now();
+      if (kind === 'Deployment' && namespace !== undefined) this.sim.kubelet?.run(namespace, object);
     }
     this.entries.set(k, entry);
     return { code: existing ? 200 : 201, object: this.serve(entry) };
@@ -147,6 +148,7 @@ export class KubeCluster {
       );
     }
     entry.terminatingGetsLeft = this.namespaceTerminatingGets;
+    this.sim.kubelet?.stop(name);
     entry.object.metadata.deletionTimestamp = this.now().toISOString();
     entry.object.status = { phase: 'Terminating' };
     return entry.object;

@@ -12,6 +12,18 @@ export interface SimulationOptions {
   /** Images that cannot be pulled (ImagePullBackOff) and images whose container crashes. */
   badImage: RegExp;
   crashingImage: RegExp;
+  /** Runs the pods for real, when a test wants a release to answer; absent, pods exist only as status. */
+  kubelet?: Kubelet;
+}
+
+/** What a node does with a namespace's pods: run the Deployment's template, report readiness, stop. */
+export interface Kubelet {
+  /** The Deployment's pod template is new or changed: (re)start its pods. */
+  run(namespace: string, deployment: Record<string, any>): void;
+  /** Whether the namespace's pods pass their readiness probe. */
+  ready(namespace: string): boolean;
+  /** The namespace is being deleted: its pods get SIGTERM. */
+  stop(namespace: string): void;
 }
 
 export interface Served {
@@ -38,7 +50,8 @@ export function deploymentStatus({ object, ticks }: Served, sim: SimulationOptio
   const generation = object.metadata.generation as number;
   const desired = object.spec?.replicas ?? 1;
   if (ticks < 2) return { observedGeneration: generation - 1 };
-  const available = willBecomeAvailable(object, sim) && ticks >= sim.deploymentReadyAfter ? desired : 0;
+  const podsReady = sim.kubelet?.ready(object.metadata.namespace) ?? true;
+  const available = willBecomeAvailable(object, sim) && ticks >= sim.deploymentReadyAfter && podsReady ? desired : 0;
   return {
     observedGeneration: generation,
     replicas: desired,

@@ -172,6 +172,19 @@ describe('FargateCompute against a fake EKS', () => {
       expect(eks.statusOf('housing-abc1234')).toBe('ACTIVE');
     });
 
+    it('also sees a replay when the profile is recreated soon after it was released (a quick rollback)', async () => {
+      await drive(() => compute().ensureCapacity(target('abc1234')));
+      await drive(() => compute().releaseCapacity(target('abc1234')));
+      clock += 30_000; // well under the age that alone marks an answer as remembered
+
+      const results = await drive(() => compute().ensureCapacity(target('abc1234')));
+
+      expect(last(results).status).toBe('done');
+      const tokens = mock.commandCalls(CreateFargateProfileCommand).map((c) => c.args[0].input.clientRequestToken);
+      expect(tokens.map((t) => t?.slice(-3))).toEqual(['-g1', '-g1', '-g2']);
+      expect(eks.statusOf('housing-abc1234')).toBe('ACTIVE');
+    });
+
     it('fails with the health issue when the profile ends CREATE_FAILED', async () => {
       const results = await drive(() => compute(['subnet-broken']).ensureCapacity(target('abc1234')));
 

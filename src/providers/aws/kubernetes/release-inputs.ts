@@ -5,12 +5,11 @@ import {
   MAX_APP_LENGTH,
   resourceName,
 } from '../../../deployments/domain/names';
+import { IMAGE_MODEL_PATH } from '../../../config/app-spec';
 import type { ReleaseTarget } from '../../ports';
 
 /** Kubernetes resource quantities ("500m", "512Mi", "1"), as the API server parses them. */
 const QUANTITY = /^[+]?[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-/** An absolute path inside the image made of plain segments: nothing a shell or YAML reads twice. */
-const MODEL_PATH = /^(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
 const MAX_REPLICAS = 50;
 
 export interface ContainerResources {
@@ -58,7 +57,7 @@ export function describeReleaseInputProblem(target: ReleaseTarget, settings: Rel
   if (!Number.isInteger(settings.replicas) || settings.replicas < 1 || settings.replicas > MAX_REPLICAS) {
     return `replicas must be an integer from 1 to ${MAX_REPLICAS}`;
   }
-  if (settings.modelPath.length > 255 || !MODEL_PATH.test(settings.modelPath)) {
+  if (settings.modelPath.length > 255 || !IMAGE_MODEL_PATH.test(settings.modelPath)) {
     return 'model path must be an absolute path of letters, digits, ".", "_" and "-" segments';
   }
   const resources = settings.resources ?? DEFAULT_RESOURCES;

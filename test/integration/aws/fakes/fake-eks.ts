@@ -51,6 +51,8 @@ export class FakeEks {
   private serial = 0;
   private answersToLose = 0;
   private readonly laggingReads = new Map<string, number>();
+  /** Every "one operation at a time" refusal, as its message: what a test can point at. */
+  readonly busyRefusals: string[] = [];
 
   constructor(private readonly options: FakeEksOptions) {
     this.ticksToSettle = options.ticksToSettle ?? 2;
@@ -199,6 +201,7 @@ export class FakeEks {
       const { status } = entry.profile;
       if (status === 'CREATING' || status === 'DELETING') {
         const message = `${what} because cluster ${this.options.clusterName} currently has Fargate profile ${other} in status ${status}`;
+        this.busyRefusals.push(message);
         if (this.options.busyErrorCode === 'InvalidRequestException') {
           throw new InvalidRequestException({ ...metadata, message, clusterName: this.options.clusterName });
         }
