@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAbort } from './commands/abort';
 import { registerDeploy } from './commands/deploy';
+import { registerEdgeCreate } from './commands/edge-create';
 import { registerHistory } from './commands/history';
 import { registerPromote } from './commands/promote';
 import { registerReleases } from './commands/releases';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo): { program: Command; ctx: CommandContext
     registerAbort,
     registerRollback,
     registerReleases,
+    registerEdgeCreate,
   ])
     register(program, ctx);
   return { program, ctx };

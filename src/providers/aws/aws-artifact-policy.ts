@@ -16,6 +16,12 @@ export class AwsArtifactPolicy implements ArtifactPolicy {
 }
 
 function checkImage(app: AppSpec, artifact: string): ArtifactCheck {
+  if (artifact.endsWith('.json')) {
+    return {
+      ok: false,
+      problem: 'on the aws provider a release is a container image (registry/repository:tag), not a model file',
+    };
+  }
   const problem = describeImageReferenceProblem(artifact);
   if (problem) return { ok: false, problem: `artifact must be a container image reference: ${problem}` };
   const allowed = app.aws.imageRepositories;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CreateStackCommand, DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { EdgeOrigin } from '../ports';
 import { hasAwsErrorName, isMissingStackError, quoteAwsError } from './aws-errors';
 import { parseOriginEndpoint, type OriginProtocolPolicy } from './origin-endpoint';
@@ -105,4 +105,17 @@ function exists(stackName: string, stackStatus: string): EdgeStackBootstrapResul
     stackStatus,
     message: `edge stack ${stackName} already exists (${stackStatus}); left as it is`,
   };
+}
+
+/** The operator's `cutover edge-create`: one CloudFormation client from the default credential chain, used once. */
+export async function createAppEdgeStack(
+  input: Omit<EdgeStackBootstrapInput, 'cloudformation' | 'templateBody'> & { region?: string },
+): Promise<EdgeStackBootstrapResult> {
+  const { region, ...rest } = input;
+  const cloudformation = new CloudFormationClient(region ? { region } : {});
+  try {
+    return await createEdgeStackIfMissing({ ...rest, cloudformation, templateBody: readEdgeTemplate() });
+  } finally {
+    cloudformation.destroy();
+  }
 }

@@ -39,7 +39,8 @@ async function readPublicUrl(app: string, stackName: string, cloudformation: Clo
     if (isMissingStackError(err)) {
       throw new Error(
         `edge stack ${stackName} of app ${app} does not exist: create it once from cloudformation/edge.yaml ` +
-          `(README: "Creating an app's edge"), or name an existing one in the app's aws.edgeStack`,
+          `(cutover edge-create --app ${app} --origin <load balancer host> --release <id>), ` +
+          `or name an existing one in the app's aws.edgeStack`,
       );
     }
     throw new Error(`cannot read edge stack ${stackName} of app ${app}: ${quoteAwsError(err)}`);
