@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../../../../predictor/src/project-paths';
 import type { RecordedRequest } from '../../../fakes/kube-api/fake-kube-api';
+import { loadControllerConfig } from '../../../../src/config/controller.config';
 import { checkManifest } from './support/kube-model-check';
 import { drive, startKubeHarness } from './support/kube-harness';
 import { REGISTRY, releaseTarget } from './support/release-fixtures';
@@ -71,6 +72,26 @@ describe('manifests/controller', () => {
       expect(deployment.spec.template.metadata.labels[k]).toBe(v);
     const claim = pod.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName;
     expect(find('PersistentVolumeClaim').metadata.name).toBe(claim);
+  });
+
+  it("the controller's environment (Deployment env + the cutover-aws ConfigMap) is a valid aws configuration in a pod", () => {
+    const container = find('Deployment').spec.template.spec.containers[0];
+    const configMap = find('ConfigMap');
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    const env = {
+      ...configMap.data,
+      ...Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])),
+      // What the kubelet sets in every pod.
+      KUBERNETES_SERVICE_HOST: '10.100.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    };
+    const config = loadControllerConfig(env, '/app');
+    expect(config).toMatchObject({
+      provider: 'aws',
+      listen: { host: '0.0.0.0', port: 3000 },
+      aws: { kube: { mode: 'in-cluster', serviceHost: '10.100.0.1' }, clusterName: configMap.data.CUTOVER_EKS_CLUSTER },
+      bootstrap: null,
+    });
   });
 
   it('the cluster role grants exactly what the workload does against the API: nothing missing, nothing unused', async () => {
