@@ -12,6 +12,7 @@ import { DeploymentsController } from './deployments/deployments.controller';
 import { DeploymentsService } from './deployments/deployments.service';
 import { AllErrorsFilter } from './http/all-errors.filter';
 import { PlatformController } from './http/platform.controller';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { ControllerMetrics } from './metrics/controller-metrics';
 import { ProvidersModule } from './providers/providers.module';
 import { ReconcilerService } from './reconciler/reconciler.service';
@@ -50,6 +51,8 @@ export class AppModule {
       providers: [
         { provide: CONTROLLER_CONFIG, useValue: config },
         { provide: TOKEN_REGISTRY, useValue: tokens },
+        // Guards run in this order: a caller over its rate is refused before its token is even checked.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: AllErrorsFilter },

@@ -16,6 +16,11 @@ export class Forbidden extends DomainError {
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what the header holds. */
+export function presentedBearerToken(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header)?.[1] : undefined;
+}
+
 /** Bearer-token authentication and role check for every route; public routes opt out explicitly. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,10 +34,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const needs = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header) : null;
-    if (!match) throw new Unauthenticated('a bearer token is required (Authorization: Bearer <token>)');
-    const principal = this.tokens.authenticate(match[1]);
+    const token = presentedBearerToken(request.headers.authorization);
+    if (token === undefined) throw new Unauthenticated('a bearer token is required (Authorization: Bearer <token>)');
+    const principal = this.tokens.authenticate(token);
     if (!principal) throw new Unauthenticated('the bearer token is not valid');
     if (!needs) throw new Forbidden('this route has no role assigned');
     if (!roleSatisfies(principal.role, needs))

@@ -44,11 +44,22 @@ describe('loadControllerConfig', () => {
     });
   });
 
+  it('limits the API to 600 requests a minute per caller, 200 at once, by default; 0 turns the limit off', () => {
+    expect(loadControllerConfig({}, '/repo').rateLimit).toEqual({ perMinute: 600, burst: 200 });
+    expect(
+      loadControllerConfig({ CUTOVER_RATE_LIMIT_PER_MINUTE: '60', CUTOVER_RATE_LIMIT_BURST: '5' }, '/repo').rateLimit,
+    ).toEqual({ perMinute: 60, burst: 5 });
+    expect(loadControllerConfig({ CUTOVER_RATE_LIMIT_PER_MINUTE: '0' }, '/repo').rateLimit).toBeNull();
+  });
+
   it.each([
     [{ CUTOVER_PROVIDER: 'gcp' }, /CUTOVER_PROVIDER/],
     [{ CUTOVER_PORT: 'eighty' }, /CUTOVER_PORT/],
     [{ CUTOVER_PORT: '70000' }, /CUTOVER_PORT/],
     [{ CUTOVER_RECONCILE_INTERVAL_MS: '1' }, /CUTOVER_RECONCILE_INTERVAL_MS/],
+    [{ CUTOVER_RATE_LIMIT_PER_MINUTE: '-1' }, /CUTOVER_RATE_LIMIT_PER_MINUTE/],
+    [{ CUTOVER_RATE_LIMIT_PER_MINUTE: 'lots' }, /CUTOVER_RATE_LIMIT_PER_MINUTE/],
+    [{ CUTOVER_RATE_LIMIT_BURST: '0' }, /CUTOVER_RATE_LIMIT_BURST/],
   ])('refuses %j with a message naming the variable', (env, name) => {
     expect(() => loadControllerConfig(env, '/repo')).toThrow(ControllerConfigError);
     expect(() => loadControllerConfig(env, '/repo')).toThrow(name);

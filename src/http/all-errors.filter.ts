@@ -16,6 +16,9 @@ export class AllErrorsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.toApiError(exception);
     if (reply.sent || reply.raw.headersSent) return;
+    // An error that knows when to come back says so the standard way too (RFC 9110, 10.2.3).
+    const retryAfter = error.details.retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.toBody());
   }
 

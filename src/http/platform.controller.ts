@@ -4,9 +4,11 @@ import type { FastifyReply } from 'fastify';
 import { PublicRoute } from '../auth/roles';
 import { ControllerMetrics } from '../metrics/controller-metrics';
 import { DEPLOYMENT_STORE, type DeploymentStore } from '../store/deployment-store';
+import { NoRateLimit } from './rate-limit.guard';
 
-/** For the platform: liveness, readiness (the store answers), Prometheus metrics. No token. */
+/** For the platform: liveness, readiness (the store answers), Prometheus metrics. No token, no rate limit. */
 @ApiExcludeController()
+@NoRateLimit()
 @Controller()
 export class PlatformController {
   constructor(

@@ -1,7 +1,17 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startController, type ControllerUnderTest } from '../../support/controller-process';
-import { bearer, expectApiError, expectNoSecretWritten, json, readSse, ROLES, send, type Role } from './api-client';
+import {
+  bearer,
+  edgeAdminToken,
+  expectApiError,
+  expectNoSecretWritten,
+  json,
+  readSse,
+  ROLES,
+  send,
+  type Role,
+} from './api-client';
 
 /** A token of the right shape that the controller never issued. */
 const FORGED = 'cut_operator_' + 'Zq9'.repeat(11);
@@ -225,8 +235,10 @@ describe('who may call what: every route of the API', () => {
   });
 
   // Last: the controller is stopped, so its shutdown logging is looked at too.
-  it('no token, nor a forged one, appears in the controller output or anywhere under its state dir', async () => {
+  it('no token, nor a forged one, nor the edge admin token, appears in the controller output or anywhere under its state dir', async () => {
+    const adminToken = edgeAdminToken(c);
+    expect(adminToken.length).toBeGreaterThanOrEqual(32);
     await c.proc.stop({ signal: 'SIGINT', timeoutMs: 30_000 });
-    expectNoSecretWritten(c, [...ROLES.map((r) => c.tokens[r]), FORGED]);
+    expectNoSecretWritten(c, [...ROLES.map((r) => c.tokens[r]), FORGED, adminToken]);
   }, 40_000);
 });

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { request } from 'undici';
 import type { ControllerUnderTest } from '../../support/controller-process';
 import { withTimeout } from '../../support/wait';
@@ -161,15 +161,22 @@ function filesUnder(dir: string): string[] {
   );
 }
 
+/** The local edge's admin token, from the file only the user can read. */
+export function edgeAdminToken(c: ControllerUnderTest, app = 'housing'): string {
+  return readFileSync(join(c.stateDir, 'edge', app, 'admin-token'), 'utf8').trim();
+}
+
 /**
- * No secret in the controller's output, nor in any file under its state dir but the tokens file
- * itself (logs, database, edge state). Call once the controller has stopped, so shutdown
- * logging is included too; there must be logs to look at.
+ * No secret in the controller's output, nor in any file under its state dir but the two that
+ * hold them (the tokens file, each edge's admin-token): logs, database, edge state. Call once
+ * the controller has stopped, so shutdown logging is included too; there must be logs to look at.
  */
 export function expectNoSecretWritten(c: ControllerUnderTest, secrets: string[]): void {
   const output = c.proc.output();
   expect(output.length).toBeGreaterThan(0);
-  const files = filesUnder(c.stateDir).filter((f) => f !== join(c.stateDir, 'tokens.json'));
+  const files = filesUnder(c.stateDir).filter(
+    (f) => f !== join(c.stateDir, 'tokens.json') && basename(f) !== 'admin-token',
+  );
   expect(files.filter((f) => f.endsWith('.log')).length).toBeGreaterThan(0);
   const leaks: string[] = [];
   for (const secret of secrets) {

@@ -2,6 +2,7 @@ import { startController, type ApiAnswer, type ControllerUnderTest } from '../..
 import { waitFor } from '../../support/wait';
 import {
   bearer,
+  edgeAdminToken,
   expectApiError,
   expectNoSecretWritten,
   find,
@@ -225,11 +226,9 @@ describe('deployments over HTTP: create, steps, history, events and metrics', ()
   });
 
   // Last: the controller is stopped, so its shutdown logging is looked at too.
-  it('no token appears in the controller output or anywhere under its state dir', async () => {
+  it('no token, nor the edge admin token, appears in the controller output or anywhere under its state dir', async () => {
+    const adminToken = edgeAdminToken(c);
     await c.proc.stop({ signal: 'SIGINT', timeoutMs: 30_000 });
-    expectNoSecretWritten(
-      c,
-      ROLES.map((r) => c.tokens[r]),
-    );
+    expectNoSecretWritten(c, [...ROLES.map((r) => c.tokens[r]), adminToken]);
   }, 40_000);
 });
