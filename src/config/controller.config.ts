@@ -35,10 +35,6 @@ const envSchema = z.object({
   CUTOVER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** Requests a caller may send at once before the per-minute rate applies. */
   CUTOVER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
-  /** API requests a minute per token (per client address without a valid one); 0 turns the limit off. */
-  CUTOVER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
-  /** Requests a caller may send at once before the per-minute rate applies. */
-  CUTOVER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
 });
 
 export interface ControllerConfig {
@@ -55,8 +51,6 @@ export interface ControllerConfig {
   /** Working directory that relative artifact paths resolve against. */
   workDir: string;
   local: { predictorMain?: string };
-  /** A token bucket per API caller; null when CUTOVER_RATE_LIMIT_PER_MINUTE is 0. */
-  rateLimit: { perMinute: number; burst: number } | null;
   /** A token bucket per API caller; null when CUTOVER_RATE_LIMIT_PER_MINUTE is 0. */
   rateLimit: { perMinute: number; burst: number } | null;
   /** The aws provider's settings; null on local. */
@@ -99,10 +93,6 @@ export function loadControllerConfig(
     apps,
     workDir: cwd,
     local: { predictorMain: e.CUTOVER_PREDICTOR_MAIN && resolve(cwd, e.CUTOVER_PREDICTOR_MAIN) },
-    rateLimit:
-      e.CUTOVER_RATE_LIMIT_PER_MINUTE > 0
-        ? { perMinute: e.CUTOVER_RATE_LIMIT_PER_MINUTE, burst: e.CUTOVER_RATE_LIMIT_BURST }
-        : null,
     rateLimit:
       e.CUTOVER_RATE_LIMIT_PER_MINUTE > 0
         ? { perMinute: e.CUTOVER_RATE_LIMIT_PER_MINUTE, burst: e.CUTOVER_RATE_LIMIT_BURST }
