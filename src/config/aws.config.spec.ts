@@ -114,6 +114,30 @@ describe('loadControllerConfig on aws', () => {
     expect(config.apps[0].aws).toEqual({ modelPath: '/app/predictor/models/housing-v2.json', imageRepositories: [] });
   });
 
+  it('waits as long as AWS takes unless the app says otherwise (minutes for profiles, ALBs and CloudFront)', () => {
+    const config = loadControllerConfig({ CUTOVER_PROVIDER: 'aws', ...VALID }, '/repo');
+    expect(config.apps[0]).toMatchObject({
+      progressDeadlineSeconds: 1200,
+      verify: { propagationDeadlineSeconds: 1200 },
+    });
+    const file = JSON.stringify({
+      apps: [{ name: 'housing', progressDeadlineSeconds: 600, verify: { windowSeconds: 60 } }],
+    });
+    const written = loadControllerConfig(
+      { CUTOVER_PROVIDER: 'aws', ...VALID, CUTOVER_APPS_FILE: 'apps.yaml' },
+      '/repo',
+      () => file,
+    );
+    expect(written.apps[0]).toMatchObject({
+      progressDeadlineSeconds: 600,
+      verify: { propagationDeadlineSeconds: 1200, windowSeconds: 60 },
+    });
+    expect(loadControllerConfig({}, '/repo').apps[0]).toMatchObject({
+      progressDeadlineSeconds: 120,
+      verify: { propagationDeadlineSeconds: 30 },
+    });
+  });
+
   it('reads nothing of aws on the local provider', () => {
     expect(loadControllerConfig({}, '/repo').aws).toBeNull();
   });

@@ -44,6 +44,13 @@ const awsEnvSchema = z.object({
   CUTOVER_AWS_POLL_SECONDS: z.coerce.number().min(0.05).max(300).optional(),
 });
 
+/**
+ * What an app on aws waits for unless its config says otherwise. The local defaults (120 s, 30 s)
+ * are far too short here: a Fargate profile takes 2–5 minutes to become ACTIVE, an ALB 2–3 to
+ * get its DNS name, and CloudFront 5–15 to deploy a changed origin to every edge location.
+ */
+export const AWS_APP_DEFAULTS = { progressDeadlineSeconds: 1_200, propagationDeadlineSeconds: 1_200 } as const;
+
 export type KubeConnectionSettings =
   | { mode: 'eks' }
   | { mode: 'in-cluster'; serviceHost: string; servicePort: string }

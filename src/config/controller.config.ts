@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { appSpecSchema, DEFAULT_APP, type AppSpec } from './app-spec';
-import { readAwsConfig, type AwsConfig } from './aws.config';
+import { AWS_APP_DEFAULTS, readAwsConfig, type AwsConfig } from './aws.config';
 
 /**
  * Everything the controller reads from its environment, validated once at boot. Nothing else
@@ -71,8 +71,8 @@ export function loadControllerConfig(
   const e = parsed.data;
   const stateDir = resolve(cwd, e.CUTOVER_STATE_DIR);
   const fromFile = e.CUTOVER_APPS_FILE
-    ? readApps(resolve(cwd, e.CUTOVER_APPS_FILE), readFile)
-    : [{ name: DEFAULT_APP }];
+    ? readApps(resolve(cwd, e.CUTOVER_APPS_FILE), readFile, e.CUTOVER_PROVIDER)
+    : [withProviderDefaults({ name: DEFAULT_APP }, e.CUTOVER_PROVIDER) as { name: string }];
   // The environment's overrides apply to the default app, whether or not it comes from a file.
   const apps = fromFile.map((app) => (app.name === DEFAULT_APP ? withEnvOverrides(app, e) : appSpecSchema.parse(app)));
   let aws: AwsConfig | null = null;
@@ -144,16 +144,35 @@ const appsFileSchema = z.object({ apps: z.array(appSpecSchema).min(1) }).superRe
     ctx.addIssue({ code: 'custom', message: 'local edge ports must all differ', path: ['apps'] });
 });
 
-function readApps(path: string, readFile: (path: string) => string): AppSpec[] {
+function readApps(path: string, readFile: (path: string) => string, provider: 'local' | 'aws'): AppSpec[] {
   let raw: unknown;
   try {
     raw = parseYaml(readFile(path));
   } catch (err) {
     throw new ControllerConfigError(`cannot read apps file ${path}: ${(err as Error).message}`);
   }
+  if (raw && typeof raw === 'object' && Array.isArray((raw as { apps?: unknown }).apps)) {
+    const file = raw as { apps: unknown[] };
+    raw = { ...file, apps: file.apps.map((app) => withProviderDefaults(app, provider)) };
+  }
   const parsed = appsFileSchema.safeParse(raw);
   if (!parsed.success) throw new ControllerConfigError(`invalid apps file ${path}: ${describe(parsed.error)}`);
   return parsed.data.apps;
+}
+
+/** An app as written, with the provider's defaults for what it leaves out (see AWS_APP_DEFAULTS). */
+function withProviderDefaults(app: unknown, provider: 'local' | 'aws'): unknown {
+  if (provider !== 'aws' || !app || typeof app !== 'object' || Array.isArray(app)) return app;
+  const written = app as { progressDeadlineSeconds?: unknown; verify?: unknown };
+  const verify = written.verify && typeof written.verify === 'object' ? written.verify : {};
+  return {
+    ...written,
+    progressDeadlineSeconds: written.progressDeadlineSeconds ?? AWS_APP_DEFAULTS.progressDeadlineSeconds,
+    verify: {
+      propagationDeadlineSeconds: AWS_APP_DEFAULTS.propagationDeadlineSeconds,
+      ...(verify as Record<string, unknown>),
+    },
+  };
 }
 
 function describe(error: z.ZodError): string {
