@@ -112,7 +112,8 @@ export class DeploymentProgress {
     const previousMessage = entry.message;
     entry.attempt = attempt;
     entry.message = message;
-    if (status === 'waiting') {
+    // An attempt a crashed controller left behind: the step carries on, as after a wait.
+    if (status === 'waiting' || status === 'interrupted') {
       entry.state = 'waiting';
       return { kind: 'step-waiting', step: entry, messageChanged: message !== previousMessage, at };
     }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { appSpecSchema, DEFAULT_APP, type AppSpec } from './app-spec';
 import { AWS_APP_DEFAULTS, readAwsConfig, type AwsConfig } from './aws.config';
+import { FAILPOINTS, isFailpointName, type FailpointName } from '../reconciler/failpoints';
 
 /**
  * Everything the controller reads from its environment, validated once at boot. Nothing else
@@ -35,6 +36,11 @@ const envSchema = z.object({
   CUTOVER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** Requests a caller may send at once before the per-minute rate applies. */
   CUTOVER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Testing aid: the controller SIGKILLs itself at this failpoint (see src/reconciler/failpoints.ts). */
+  CUTOVER_FAILPOINT: z
+    .string()
+    .optional()
+    .refine((v) => !v || isFailpointName(v), { message: `must be one of ${FAILPOINTS.join(', ')}` }),
 });
 
 export interface ControllerConfig {
@@ -55,6 +61,8 @@ export interface ControllerConfig {
   rateLimit: { perMinute: number; burst: number } | null;
   /** The aws provider's settings; null on local. */
   aws: AwsConfig | null;
+  /** Testing aid: where the controller kills itself; null (the default) when none is armed. */
+  failpoint: FailpointName | null;
 }
 
 export const CONTROLLER_CONFIG = Symbol('ControllerConfig');
@@ -98,6 +106,7 @@ export function loadControllerConfig(
         ? { perMinute: e.CUTOVER_RATE_LIMIT_PER_MINUTE, burst: e.CUTOVER_RATE_LIMIT_BURST }
         : null,
     aws,
+    failpoint: e.CUTOVER_FAILPOINT ? (e.CUTOVER_FAILPOINT as FailpointName) : null,
   };
 }
 

@@ -29,4 +29,20 @@ describe('step attempts in the record', () => {
     ]);
     expect(d.checkpoints.blueRetired).toBe(at(41));
   });
+
+  it('closes an attempt a crashed controller left running when the next one starts', () => {
+    const d = aDeployment();
+    startAttempt(d, 'promote', 'flip', new Date(at(0)));
+    // The controller died here; the next one runs promote again.
+    const again = startAttempt(d, 'promote', 'flip', new Date(at(5)));
+    expect(d.steps.map((s) => [s.attempt, s.status, s.endedAt])).toEqual([
+      [1, 'interrupted', at(5)],
+      [2, 'running', undefined],
+    ]);
+    expect(d.steps[0].message).toMatch(/^interrupted: the controller stopped before this attempt ended/);
+    expect(again.events.map((e) => [e.type, e.data.status])).toEqual([
+      ['step.finished', 'interrupted'],
+      ['step.started', undefined],
+    ]);
+  });
 });

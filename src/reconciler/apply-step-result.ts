@@ -60,6 +60,7 @@ export function startAttempt(
   reason: string,
   now: Date,
 ): { attempt: StepAttempt; events: NewEvent[] } {
+  const events = closeInterruptedAttempts(d, now);
   // Numbered from the highest so far, not from how many are kept: compaction drops old ones.
   const previous = Math.max(0, ...d.steps.filter((s) => s.step === step).map((s) => s.attempt));
   const attempt: StepAttempt = {
@@ -72,10 +73,31 @@ export function startAttempt(
   d.steps.push(attempt);
   compactSteps(d, step);
   const phaseBefore = calculatePhase({ ...d, steps: d.steps.slice(0, -1) });
-  const events: NewEvent[] = [{ type: 'step.started', data: { step, attempt: attempt.attempt, reason } }];
+  events.push({ type: 'step.started', data: { step, attempt: attempt.attempt, reason } });
   const phaseAfter = calculatePhase(d);
   if (phaseAfter !== phaseBefore) events.push({ type: 'phase', data: { phase: phaseAfter, from: phaseBefore } });
   return { attempt, events };
+}
+
+/**
+ * An attempt still 'running' when a new one starts (or the deployment finishes) was cut short
+ * by a controller that died mid-step: one controller runs one attempt of a deployment at a
+ * time. It is closed as 'interrupted', so the record says what happened and every attempt has
+ * an end; its step observes first, so the next attempt finds whatever the cut one did.
+ */
+export function closeInterruptedAttempts(d: Deployment, now: Date): NewEvent[] {
+  const events: NewEvent[] = [];
+  for (const s of d.steps) {
+    if (s.status !== 'running') continue;
+    s.status = 'interrupted';
+    s.endedAt = now.toISOString();
+    s.message = `interrupted: the controller stopped before this attempt ended (it was: ${s.message})`;
+    events.push({
+      type: 'step.finished',
+      data: { step: s.step, attempt: s.attempt, status: s.status, message: s.message },
+    });
+  }
+  return events;
 }
 
 const MAX_WAITING_ATTEMPTS_KEPT = 20;

@@ -18,6 +18,7 @@ import { ModelEvidence } from '../smoke/model-evidence';
 import { EdgeSampler } from '../smoke/edge-sampler';
 import { SmokeTester } from '../smoke/smoke-tester';
 import { DEPLOYMENT_STORE, type DeploymentStore } from '../store/deployment-store';
+import { armFailpoint } from './failpoints';
 import { Reconciler } from './reconciler';
 
 const DRIVE_TIMEOUT_MS = 60_000;
@@ -80,6 +81,7 @@ export class ReconcilerService implements DeploymentDriver, OnApplicationBootstr
       },
       onError: (d, err) =>
         this.logger.error({ deploymentId: d.id, app: d.app, release: d.release, err, msg: 'step threw' }),
+      failpoint: armFailpoint(config.failpoint),
     });
   }
 

@@ -5,13 +5,16 @@ import { calculatePhase } from '../deployments/domain/phase';
 import type { Step } from '../deployments/steps/step';
 import type { DeploymentStore } from '../store/deployment-store';
 import { updateDeployment } from '../store/update-deployment';
-import { applyStepResult, startAttempt } from './apply-step-result';
+import { applyStepResult, closeInterruptedAttempts, startAttempt } from './apply-step-result';
+import { failpointName, type FailpointName } from './failpoints';
 
 export interface ReconcilerHooks {
   onDecision?(d: Deployment, decision: Decision): void;
   onStepFinished?(d: Deployment, step: StepName, status: string, seconds: number): void;
   onFinished?(d: Deployment): void;
   onError?(d: Pick<Deployment, 'id' | 'app' | 'release'>, err: unknown): void;
+  /** Testing aid (failpoints.ts): called at every failpoint; kills the process at the armed one. */
+  failpoint?(name: FailpointName): void;
 }
 
 /**
@@ -74,7 +77,10 @@ export class Reconciler {
         const finished = await updateDeployment(this.store, id, (fresh) => {
           if (fresh.finishedAt) return null;
           fresh.finishedAt = iso(now);
-          return [{ type: 'finished', data: { phase: calculatePhase(fresh), reason: decision.reason } }];
+          return [
+            ...closeInterruptedAttempts(fresh, new Date(now)),
+            { type: 'finished', data: { phase: calculatePhase(fresh), reason: decision.reason } },
+          ];
         });
         this.hooks.onFinished?.(finished);
         return decision;
@@ -93,6 +99,7 @@ export class Reconciler {
       attempt = begun.attempt;
       return begun.events;
     });
+    this.hooks.failpoint?.(failpointName(step, 'before-run'));
     let execution;
     try {
       execution = await this.steps[step].run({ deployment: current, app, now: started.getTime() });
@@ -107,10 +114,12 @@ export class Reconciler {
       };
     }
     const ended = new Date(this.clock());
+    this.hooks.failpoint?.(failpointName(step, 'before-record'));
     await updateDeployment(this.store, d.id, (fresh) => {
       // An operator may have aborted meanwhile: the step's result still lands, the outcome stays.
       return applyStepResult(fresh, attempt, execution, ended);
     });
+    this.hooks.failpoint?.(failpointName(step, 'after-record'));
     this.hooks.onStepFinished?.(current, step, execution.result.status, (ended.getTime() - started.getTime()) / 1000);
   }
 

@@ -24,8 +24,11 @@ export interface ControllerUnderTest {
   env: Record<string, string>;
   /** Calls the API with the role's token; answers status and parsed body. */
   call(method: string, path: string, body?: unknown, role?: 'viewer' | 'ci' | 'operator'): Promise<ApiAnswer>;
-  /** Restarts the controller process (after a crash, say) on the same state. */
-  restart(): Promise<void>;
+  /**
+   * Restarts the controller process (after a crash, say) on the same state; `env` changes its
+   * environment for this start and later ones (undefined removes a variable).
+   */
+  restart(env?: Record<string, string | undefined>): Promise<void>;
   /** Stops the controller, every release process and the edge; removes the state dir. */
   destroy(): Promise<void>;
 }
@@ -37,7 +40,7 @@ export interface ControllerUnderTest {
 export async function startController(env: Record<string, string> = {}): Promise<ControllerUnderTest> {
   const dir: TempDir = await makeTempDir('cutover-e2e-');
   const [api, edge, admin] = [await freePort(), await freePort(), await freePort()];
-  const fullEnv = {
+  const fullEnv: Record<string, string> = {
     CUTOVER_STATE_DIR: join(dir.path, 'state'),
     CUTOVER_PORT: String(api),
     CUTOVER_EDGE_PORT: String(edge),
@@ -86,8 +89,12 @@ export async function startController(env: Record<string, string> = {}): Promise
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
-    async restart() {
+    async restart(env = {}) {
       await proc.stop({ signal: 'SIGKILL' });
+      for (const [key, value] of Object.entries(env)) {
+        if (value === undefined) delete fullEnv[key];
+        else fullEnv[key] = value;
+      }
       proc = await launch();
     },
     async destroy() {

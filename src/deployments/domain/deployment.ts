@@ -53,7 +53,8 @@ export interface Trigger {
   workflowUrl?: string;
 }
 
-export type StepAttemptStatus = 'running' | 'succeeded' | 'waiting' | 'failed';
+/** 'interrupted': the controller died while the attempt ran; the step is simply run again. */
+export type StepAttemptStatus = 'running' | 'succeeded' | 'waiting' | 'failed' | 'interrupted';
 
 export interface StepAttempt {
   step: StepName;

@@ -33,6 +33,7 @@ export class LocalLifecycle implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   private syncTimer?: NodeJS.Timeout;
+  private syncing = false;
 
   async onApplicationBootstrap(): Promise<void> {
     const report = await this.supervisor.adopt();
@@ -47,13 +48,31 @@ export class LocalLifecycle implements OnApplicationBootstrap, OnApplicationShut
     await this.supervisor.stop();
   }
 
+  /**
+   * The edge's supervisor as well: an edge that died (killed, OOM) is started again on its
+   * persisted origin, so users are back within one interval without waiting for a deployment.
+   */
   private async syncEdges(): Promise<void> {
-    for (const app of this.config.apps) {
-      await syncEdgeOrigin(app.name, this.edge, this.workload, structuredLogger('EdgeOriginSync')).catch(
-        (err: unknown) =>
-          this.logger.warn({ app: app.name, msg: `edge origin sync failed: ${(err as Error).message}` }),
-      );
+    // A start can take seconds; passes must not pile up behind it.
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      for (const app of this.config.apps) await this.syncEdge(app.name);
+    } finally {
+      this.syncing = false;
     }
+  }
+
+  private async syncEdge(app: string): Promise<void> {
+    try {
+      if (await this.edge.ensureStarted(app)) this.logger.warn({ app, msg: `edge for ${app} was down; restarted it` });
+    } catch (err) {
+      this.logger.error({ app, msg: `edge for ${app} is down and did not restart: ${(err as Error).message}` });
+      return;
+    }
+    await syncEdgeOrigin(app, this.edge, this.workload, structuredLogger('EdgeOriginSync')).catch((err: unknown) =>
+      this.logger.warn({ app, msg: `edge origin sync failed: ${(err as Error).message}` }),
+    );
   }
 
   /** Everything this provider runs: predictors (kept wanted, so the next start restores them) and edges. */

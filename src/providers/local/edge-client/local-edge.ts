@@ -24,6 +24,8 @@ export interface LocalEdgeOptions {
  */
 export class LocalEdge implements EdgePort {
   private readonly clients = new Map<string, EdgeAdminClient>();
+  /** A start in progress per app: concurrent callers share it instead of launching a second edge. */
+  private readonly starting = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: LocalEdgeOptions) {}
 
@@ -55,10 +57,22 @@ export class LocalEdge implements EdgePort {
     return { status: 'done', message: `edge switched to ${origin.release} (generation ${state.generation})` };
   }
 
-  /** Starts the app's edge process unless it already answers; bounded by startTimeoutMs. */
-  async ensureStarted(app: string): Promise<void> {
+  /**
+   * Starts the app's edge process unless it already answers; bounded by startTimeoutMs. True
+   * when it had to start one. Callers racing here (a step and the periodic sync) share one
+   * start: a second launch would lose the port and overwrite the pid file with its dead pid.
+   */
+  async ensureStarted(app: string): Promise<boolean> {
+    const inProgress = this.starting.get(app);
+    if (inProgress) return inProgress;
+    const start = this.startUnlessHealthy(app).finally(() => this.starting.delete(app));
+    this.starting.set(app, start);
+    return start;
+  }
+
+  private async startUnlessHealthy(app: string): Promise<boolean> {
     const client = this.client(app);
-    if (await client.healthy()) return;
+    if (await client.healthy()) return false;
     const spec = this.spec(app);
     const dir = this.edgeDir(app);
     const pid = await launchDetached({
@@ -79,7 +93,7 @@ export class LocalEdge implements EdgePort {
     writeFileSync(join(dir, 'edge.pid'), `${pid}\n`);
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000);
     while (Date.now() < deadline) {
-      if (await client.healthy()) return;
+      if (await client.healthy()) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(
